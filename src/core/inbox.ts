@@ -1,0 +1,97 @@
+// A bounded single-consumer queue that a producer fills from callbacks and a consumer drains
+// in batches. Bounded so that a slow consumer costs a fixed amount of memory, never more.
+import { StreamOverflow } from './stream-errors.js';
+
+export type InboxResult<T> =
+  | { readonly kind: 'items'; readonly items: T[] }
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'closed' }
+  | { readonly kind: 'overflow' };
+
+export class Inbox<T> {
+  private items: T[] = [];
+  private state: 'open' | 'closed' | 'overflow' = 'open';
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly capacity: number) {}
+
+  /** Adds an item; past capacity the inbox overflows and takes nothing more. */
+  push(item: T): void {
+    if (this.state !== 'open') return;
+    if (this.items.length >= this.capacity) {
+      this.state = 'overflow';
+      this.items = [];
+    } else {
+      this.items.push(item);
+    }
+    this.notify();
+  }
+
+  /** Ends the consumer's wait; any later `take` answers 'closed'. */
+  close(): void {
+    if (this.state === 'open') this.state = 'closed';
+    this.items = [];
+    this.notify();
+  }
+
+  /** Everything queued, waiting for it when there is nothing; 'timeout' after `timeoutMs` if given. */
+  async take(timeoutMs?: number): Promise<InboxResult<T>> {
+    if (this.state === 'open' && this.items.length === 0) {
+      await new Promise<void>((resolve) => {
+        const timer = timeoutMs === undefined ? undefined : setTimeout(resolve, timeoutMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+    if (this.state !== 'open') return { kind: this.state };
+    if (this.items.length === 0) return { kind: 'timeout' };
+    const items = this.items;
+    this.items = [];
+    return { kind: 'items', items };
+  }
+
+  private notify(): void {
+    this.wake?.();
+  }
+}
+
+/**
+ * Wraps a generator that waits on `inbox` so that `return()` ends that wait at once:
+ * an async generator cannot be stopped while it awaits, so closing the inbox wakes it.
+ */
+export function closingIterator<T>(inbox: Inbox<unknown>, generator: AsyncGenerator<T, void, undefined>): AsyncIterableIterator<T> {
+  return {
+    next: () => generator.next(),
+    return: (value?: unknown) => {
+      inbox.close();
+      return generator.return(value as undefined);
+    },
+    throw: (error?: unknown) => {
+      inbox.close();
+      return generator.throw(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/** The inbox's items one at a time until it is closed; `unsubscribe` runs when the stream ends. */
+export function inboxStream<T>(inbox: Inbox<T>, unsubscribe: () => Promise<void>): AsyncIterableIterator<T> {
+  async function* drain(): AsyncGenerator<T, void, undefined> {
+    try {
+      for (;;) {
+        const result = await inbox.take();
+        if (result.kind === 'closed') return;
+        if (result.kind === 'overflow') throw new StreamOverflow();
+        if (result.kind === 'items') yield* result.items;
+      }
+    } finally {
+      await unsubscribe();
+    }
+  }
+  return closingIterator(inbox, drain());
+}

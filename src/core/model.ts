@@ -1,0 +1,61 @@
+// The chat domain's data: what a user, a room, a membership and a message are.
+
+declare const brand: unique symbol;
+/** A string that the type system keeps apart from other strings of another kind. */
+export type Brand<T, B extends string> = T & { readonly [brand]: B };
+
+export type UserId = Brand<string, 'UserId'>;
+export type RoomId = Brand<string, 'RoomId'>;
+export type MessageId = Brand<string, 'MessageId'>;
+
+export interface User {
+  readonly id: UserId;
+  readonly name: string;
+  /** Opaque to the server: clients use it for end-to-end encryption. */
+  readonly publicKey: string | null;
+  readonly createdAt: Date;
+}
+
+export type RoomKind = 'PUBLIC' | 'DIRECT';
+
+export interface Room {
+  readonly id: RoomId;
+  readonly name: string;
+  readonly kind: RoomKind;
+  readonly createdAt: Date;
+  /** The highest sequence number handed out in this room (0 when it has no messages). */
+  readonly lastSeq: number;
+  /** For DIRECT rooms: the sorted pair of member ids, unique across rooms. */
+  readonly directKey: string | null;
+}
+
+export type MessageKind = 'CHAT' | 'JOINED' | 'LEFT' | 'FAILED';
+
+export interface Message {
+  readonly id: MessageId;
+  readonly roomId: RoomId;
+  /** Position in the room's history: 1, 2, 3, … allocated atomically per room. */
+  readonly seq: number;
+  /** Null for system messages (JOINED, LEFT, FAILED). */
+  readonly authorId: UserId | null;
+  /** For system messages: the user the message is about (who joined or left). */
+  readonly subjectId: UserId | null;
+  readonly kind: MessageKind;
+  /** For encrypted messages: ciphertext the server never reads. */
+  readonly text: string;
+  readonly encrypted: boolean;
+  readonly sentAt: Date;
+  readonly clientMessageId: string | null;
+}
+
+/** A signed-in session; only the token's hash is ever stored. */
+export interface Session {
+  readonly tokenHash: string;
+  readonly userId: UserId;
+  readonly expiresAt: Date;
+}
+
+/** Events carried between instances on a room's topic. */
+export type RoomEvent =
+  | { readonly type: 'message'; readonly message: Message }
+  | { readonly type: 'typing'; readonly roomId: RoomId; readonly userId: UserId; readonly typing: boolean };

@@ -1,0 +1,92 @@
+// What the chat core needs from the world. Adapters implement these; the core knows nothing else.
+import type { RoomCursor } from './cursor.js';
+import type { Message, MessageId, Room, RoomEvent, RoomId, Session, User, UserId } from './model.js';
+import type { MessageRange } from './paging.js';
+
+/**
+ * The durable source of truth. Every write is one atomic single-document operation or an
+ * insert guarded by a unique index, so it behaves the same on any MongoDB-compatible store.
+ * Methods reject with `Unavailable` when the store cannot be reached, and with `Conflict`
+ * where a unique key is documented.
+ */
+export interface Repository {
+  createUser(user: User): Promise<void>;
+  getUser(id: UserId): Promise<User | null>;
+  /** The users that exist among `ids`, in no particular order. */
+  getUsers(ids: readonly UserId[]): Promise<User[]>;
+  /** Sets the key and returns the updated user, or null when the user does not exist. */
+  setPublicKey(id: UserId, publicKey: string): Promise<User | null>;
+
+  createSession(session: Session): Promise<void>;
+  /** The session with this token hash, expired or not; the core checks the expiry. */
+  getSession(tokenHash: string): Promise<Session | null>;
+
+  createRoom(room: Room): Promise<void>;
+  getRoom(id: RoomId): Promise<Room | null>;
+  /** PUBLIC rooms, newest first, strictly after the cursor. */
+  listPublicRooms(limit: number, after: RoomCursor | null): Promise<Room[]>;
+  /** The DIRECT room with `room.directKey`, created from `room` if there is none yet; race-safe. */
+  findOrCreateDirectRoom(room: Room): Promise<Room>;
+
+  /** Adds the membership; true when it is new, false when the user was already a member. */
+  addMember(roomId: RoomId, userId: UserId, joinedAt: Date): Promise<boolean>;
+  /** Removes the membership; true when there was one. */
+  removeMember(roomId: RoomId, userId: UserId): Promise<boolean>;
+  isMember(roomId: RoomId, userId: UserId): Promise<boolean>;
+  /** Member ids in the order they joined. */
+  listMemberIds(roomId: RoomId): Promise<UserId[]>;
+
+  /**
+   * Atomically reserves `count` sequence numbers in the room and returns the last of them
+   * (so a single message gets `room.lastSeq + 1`). Null when the room does not exist.
+   */
+  allocateSeq(roomId: RoomId, count?: number): Promise<number | null>;
+  /**
+   * Stores a message. Rejects with `Conflict` when `(roomId, seq)` or, where a
+   * clientMessageId is given, `(authorId, clientMessageId)` is taken.
+   */
+  insertMessage(message: Message): Promise<void>;
+  getMessage(id: MessageId): Promise<Message | null>;
+  findMessageByClientId(authorId: UserId, clientMessageId: string): Promise<Message | null>;
+  /** Messages of the room inside the range, oldest first. */
+  listMessages(roomId: RoomId, range: MessageRange): Promise<Message[]>;
+  /** The newest message of the room, or null. */
+  lastMessage(roomId: RoomId): Promise<Message | null>;
+
+  /** Resolves when the store answers; rejects otherwise. Used by readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type Unsubscribe = () => Promise<void>;
+
+/**
+ * Carries room events between server instances. Delivery is at-most-once and may drop
+ * events (the repository is the truth; streams repair gaps from it). One underlying
+ * subscription per topic per instance is shared by all local listeners.
+ */
+export interface EventBus {
+  /** Resolves when the event was handed to the transport. */
+  publish(topic: string, event: RoomEvent): Promise<void>;
+  /** Calls `listener` for every event on `topic` until the returned function is called. */
+  subscribe(topic: string, listener: (event: RoomEvent) => void): Promise<Unsubscribe>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Which users have a live subscription on any instance. */
+export interface Presence {
+  /** Marks the user online until the returned function is called (counted per connection). */
+  enter(userId: UserId): Promise<() => Promise<void>>;
+  isOnline(userId: UserId): Promise<boolean>;
+  onlineUserIds(): Promise<UserId[]>;
+  close(): Promise<void>;
+}
+
+/** Something that can be logged at the core's level of detail. */
+export interface Logger {
+  debug(details: object, message: string): void;
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}

@@ -1,0 +1,40 @@
+// The per-operation context: the same shape for HTTP, SSE and WebSocket operations.
+import DataLoader from 'dataloader';
+import type { Chat } from '../core/chat.js';
+import type { User, UserId } from '../core/model.js';
+
+export interface GraphQLContext {
+  readonly chat: Chat;
+  /** The signed-in user, null when no token was sent; rejects with UNAUTHENTICATED for a bad token. */
+  readonly viewer: () => Promise<User | null>;
+  /** Batches and caches user lookups within one operation (authors, members). */
+  readonly users: DataLoader<UserId, User | null>;
+  /** The client's network address, for per-address limits. */
+  readonly clientAddress: string;
+  readonly requestId: string;
+}
+
+/** Reads the token out of an `Authorization` value: "Bearer <token>". */
+export function bearerToken(authorization: string | null | undefined): string | null {
+  if (!authorization) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  return match ? match[1]! : '';
+}
+
+export function createContext(
+  chat: Chat,
+  input: { authorization: string | null | undefined; clientAddress: string; requestId: string },
+): GraphQLContext {
+  const token = bearerToken(input.authorization);
+  let viewer: Promise<User | null> | undefined;
+  return {
+    chat,
+    viewer: () => (viewer ??= token === null ? Promise.resolve(null) : chat.authenticate(token)),
+    users: new DataLoader(async (ids) => {
+      const found = new Map((await chat.getUsers(ids)).map((user) => [user.id, user]));
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    clientAddress: input.clientAddress,
+    requestId: input.requestId,
+  };
+}

@@ -1,0 +1,39 @@
+// The one place where errors become what clients see: domain errors to the contract's codes,
+// everything unexpected masked (its details go to the log, never to the client).
+import { GraphQLError } from 'graphql';
+import { ChatError } from '../core/errors.js';
+
+/** The error a resolver actually threw, under any GraphQLError wrappers. */
+export function originalError(error: unknown): unknown {
+  let current = error;
+  while (current instanceof GraphQLError && current.originalError) current = current.originalError;
+  return current;
+}
+
+/** True for errors nobody planned: bugs and unmapped failures, which must be logged and masked. */
+export function isUnexpected(error: unknown): boolean {
+  const original = originalError(error);
+  return !(original instanceof ChatError) && !(original instanceof GraphQLError);
+}
+
+/** What the client sees for `error`. */
+export function toClientError(error: unknown): GraphQLError {
+  const graphQLError = error instanceof GraphQLError ? error : null;
+  const where = { nodes: graphQLError?.nodes, path: graphQLError?.path };
+  const original = originalError(error);
+  if (original instanceof ChatError) {
+    return new GraphQLError(original.message, { ...where, extensions: { ...original.details, code: original.code } });
+  }
+  if (original instanceof GraphQLError) {
+    // Parse, validation and input-coercion errors: their text is about the client's own document.
+    const code = original.extensions?.code ?? 'BAD_USER_INPUT';
+    return new GraphQLError(original.message, {
+      ...where,
+      nodes: where.nodes ?? original.nodes,
+      source: original.source,
+      positions: original.positions,
+      extensions: { ...original.extensions, code },
+    });
+  }
+  return new GraphQLError('Unexpected error.', { ...where, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}

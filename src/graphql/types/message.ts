@@ -1,0 +1,122 @@
+// Message: the type, history, sending, and the live `messageAdded` subscription.
+import { messageCursor } from '../../core/cursor.js';
+import { parseId } from '../../core/ids.js';
+import type { Message } from '../../core/model.js';
+import { builder } from '../builder.js';
+import { connectionType, toConnection } from './connection.js';
+import { NodeRef } from './node.js';
+import { RoomRef } from './room.js';
+import { UserRef } from './user.js';
+import { whileOnline } from './presence.js';
+
+const MessageKindEnum = builder.enumType('MessageKind', {
+  description: 'What a message records.',
+  values: {
+    CHAT: { description: 'Something a member wrote.' },
+    JOINED: { description: 'System message: `subject` joined the room.' },
+    LEFT: { description: 'System message: `subject` left the room.' },
+    FAILED: { description: 'System message: something the server could not do for the room.' },
+  } as const,
+});
+
+export const messageCursorOf = (message: Message) => messageCursor(message.seq);
+
+export const MessageRef = builder.objectRef<Message>('Message');
+
+MessageRef.implement({
+  description: 'One entry of a room\'s history: a chat message or a system message.',
+  interfaces: [NodeRef],
+  isTypeOf: (value) => typeof value === 'object' && value !== null && String((value as Message).id).startsWith('msg_'),
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Globally unique ID ("msg_…").' }),
+    roomId: t.exposeID('roomId', { description: 'The room it belongs to.' }),
+    room: t.field({
+      type: RoomRef,
+      description: 'The room it belongs to.',
+      resolve: async (message, _args, ctx) => (await ctx.chat.getRoom(message.roomId))!,
+    }),
+    author: t.field({
+      type: UserRef,
+      nullable: true,
+      description: 'Who wrote it; null for system messages.',
+      resolve: (message, _args, ctx) => (message.authorId === null ? null : ctx.users.load(message.authorId)),
+    }),
+    subject: t.field({
+      type: UserRef,
+      nullable: true,
+      description: 'For JOINED and LEFT: the user who joined or left; null otherwise.',
+      resolve: (message, _args, ctx) => (message.subjectId === null ? null : ctx.users.load(message.subjectId)),
+    }),
+    kind: t.field({ type: MessageKindEnum, description: 'CHAT or a system kind.', resolve: (message) => message.kind }),
+    text: t.exposeString('text', { description: 'The text; for encrypted messages, the opaque ciphertext.' }),
+    encrypted: t.exposeBoolean('encrypted', { description: 'True when `text` is end-to-end-encrypted ciphertext.' }),
+    sentAt: t.field({ type: 'DateTime', description: 'When the server stored it.', resolve: (message) => message.sentAt }),
+    cursor: t.string({
+      description: 'Its position in the room\'s history: pass it as `after` to resume from here.',
+      resolve: messageCursorOf,
+    }),
+    clientMessageId: t.exposeString('clientMessageId', {
+      nullable: true,
+      description: 'The sender\'s own ID for the message, echoed back; retrying a send with it is safe.',
+    }),
+  }),
+});
+
+export const MessageConnectionRef = connectionType<Message>('Message', MessageRef, 'message');
+
+/** The Relay page arguments of a message history field. */
+export const messagePageArgs = builder.args((t) => ({
+  first: t.int({ description: 'How many of the oldest messages of the window, 1–100.' }),
+  after: t.string({ description: 'Only messages after this cursor.' }),
+  last: t.int({ description: 'How many of the newest messages of the window, 1–100.' }),
+  before: t.string({ description: 'Only messages before this cursor.' }),
+}));
+
+builder.queryField('messages', (t) =>
+  t.field({
+    type: MessageConnectionRef,
+    description:
+      'A room\'s history, oldest first within the page. `last: 50` is the newest 50; page back with `before`. ' +
+      'NOT_FOUND for an unknown room.',
+    args: { roomId: t.arg.id({ required: true, description: 'The room.' }), ...messagePageArgs },
+    resolve: async (_root, { roomId, ...page }, ctx) =>
+      toConnection(await ctx.chat.history(await ctx.viewer(), parseId('room', roomId, 'roomId'), page), messageCursorOf),
+  }),
+);
+
+builder.mutationField('sendMessage', (t) =>
+  t.field({
+    type: MessageRef,
+    description:
+      'Sends a message to a room you are a member of. Stored before anyone sees it; ' +
+      'a retry with the same `clientMessageId` returns the first message and sends nothing new.',
+    args: {
+      roomId: t.arg.id({ required: true, description: 'The room.' }),
+      text: t.arg.string({ required: true, description: 'The text, 1–4,000 characters (ciphertext when `encrypted`).' }),
+      clientMessageId: t.arg.string({ description: 'Your own unique ID for this message, to make retries safe.' }),
+      encrypted: t.arg.boolean({ description: 'True when `text` is end-to-end-encrypted ciphertext.' }),
+    },
+    resolve: async (_root, { roomId, ...input }, ctx) =>
+      ctx.chat.sendMessage(await ctx.viewer(), { roomId: parseId('room', roomId, 'roomId'), ...input }),
+  }),
+);
+
+builder.subscriptionField('messageAdded', (t) =>
+  t.field({
+    type: MessageRef,
+    description:
+      'Every message of the room in order. With `after`, first replays what came after that cursor, ' +
+      'then goes live: no gap, no duplicate.',
+    args: {
+      roomId: t.arg.id({ required: true, description: 'The room.' }),
+      after: t.arg.string({ description: 'Cursor of the last message you have; omit to start from now.' }),
+    },
+    subscribe: async (_root, { roomId, after }, ctx) => {
+      const viewer = await ctx.viewer();
+      const room = parseId('room', roomId, 'roomId');
+      const afterSeq = await ctx.chat.authorizeStream(viewer, room, after);
+      return whileOnline(ctx, viewer, ctx.chat.stream(room, afterSeq));
+    },
+    resolve: (message) => message,
+  }),
+);

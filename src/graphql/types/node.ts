@@ -1,0 +1,45 @@
+// Relay global object identification: every ID names its type, so `node(id)` can fetch anything.
+import { idKind } from '../../core/ids.js';
+import type { Message, MessageId, Room, RoomId, User, UserId } from '../../core/model.js';
+import { builder } from '../builder.js';
+import { readableMessage, readableRoom } from './visibility.js';
+
+export type NodeShape = User | Room | Message;
+
+export const NodeRef = builder.interfaceRef<NodeShape>('Node').implement({
+  description: 'An object with a globally unique ID, fetchable again with `node(id)`.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Globally unique; its prefix names the type ("room_…", "usr_…", "msg_…").' }),
+  }),
+  resolveType: (node) => {
+    switch (idKind(node.id)) {
+      case 'user':
+        return 'User';
+      case 'room':
+        return 'Room';
+      default:
+        return 'Message';
+    }
+  },
+});
+
+builder.queryField('node', (t) =>
+  t.field({
+    type: NodeRef,
+    nullable: true,
+    description: 'Any object by its ID; null when it does not exist or you may not see it.',
+    args: { id: t.arg.id({ required: true, description: 'A globally unique ID.' }) },
+    resolve: async (_root, { id }, ctx) => {
+      switch (idKind(id)) {
+        case 'user':
+          return ctx.users.load(id as UserId);
+        case 'room':
+          return readableRoom(ctx, await ctx.chat.getRoom(id as RoomId));
+        case 'message':
+          return readableMessage(ctx, await ctx.chat.getMessage(id as MessageId));
+        default:
+          return null;
+      }
+    },
+  }),
+);

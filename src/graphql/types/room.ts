@@ -1,0 +1,100 @@
+// Room: the type, the room lookups and listing, and membership mutations.
+import { parseId } from '../../core/ids.js';
+import type { Room } from '../../core/model.js';
+import { builder } from '../builder.js';
+import { connectionType, toConnection } from './connection.js';
+import { MessageConnectionRef, MessageRef, messageCursorOf, messagePageArgs } from './message.js';
+import { NodeRef } from './node.js';
+import { loadUsers, UserRef } from './user.js';
+import { readableRoom } from './visibility.js';
+
+const RoomKindEnum = builder.enumType('RoomKind', {
+  description: 'What kind of room it is.',
+  values: {
+    PUBLIC: { description: 'Listed in `rooms`; anyone may read it and join it.' },
+    DIRECT: { description: 'A private conversation of two users, or one (a self-DM); only its members see it.' },
+  } as const,
+});
+
+export const RoomRef = builder.objectRef<Room>('Room');
+
+RoomRef.implement({
+  description: 'A place where members chat. Its history is ordered by a per-room sequence.',
+  interfaces: [NodeRef],
+  isTypeOf: (value) => typeof value === 'object' && value !== null && String((value as Room).id).startsWith('room_'),
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Globally unique ID ("room_…").' }),
+    name: t.exposeString('name', { description: 'Display name: chosen, or random and human-friendly.' }),
+    kind: t.field({ type: RoomKindEnum, description: 'PUBLIC or DIRECT.', resolve: (room) => room.kind }),
+    createdAt: t.field({ type: 'DateTime', description: 'When the room was created.', resolve: (room) => room.createdAt }),
+    members: t.field({
+      type: [UserRef],
+      description: 'Current members, in the order they joined.',
+      resolve: async (room, _args, ctx) => loadUsers(ctx, await ctx.chat.memberIds(room.id)),
+    }),
+    lastMessage: t.field({
+      type: MessageRef,
+      nullable: true,
+      description: 'The newest message, or null in an empty room.',
+      resolve: (room, _args, ctx) => ctx.chat.lastMessage(room.id),
+    }),
+    messages: t.field({
+      type: MessageConnectionRef,
+      description:
+        'History, oldest first within the page. `first`/`after` page forward, `last`/`before` back; ' +
+        'with neither `first` nor `last` you get the newest page (or the page after `after`).',
+      args: messagePageArgs,
+      resolve: async (room, args, ctx) =>
+        toConnection(await ctx.chat.history(await ctx.viewer(), room.id, args), messageCursorOf),
+    }),
+  }),
+});
+
+const RoomConnectionRef = connectionType<Room>('Room', RoomRef, 'room');
+
+builder.queryFields((t) => ({
+  room: t.field({
+    type: RoomRef,
+    nullable: true,
+    description: 'A room by ID; null when it does not exist or is a DIRECT room you are not in.',
+    args: { id: t.arg.id({ required: true, description: 'The room\'s ID ("room_…").' }) },
+    resolve: async (_root, { id }, ctx) => readableRoom(ctx, await ctx.chat.getRoom(parseId('room', id, 'id'))),
+  }),
+  rooms: t.field({
+    type: RoomConnectionRef,
+    description: 'PUBLIC rooms, newest first.',
+    args: {
+      first: t.arg.int({ description: 'Page size, 1–100 (default 50).' }),
+      after: t.arg.string({ description: 'Cursor of the last room of the previous page.' }),
+    },
+    resolve: async (_root, args, ctx) => toConnection(await ctx.chat.listRooms(args), (room) => ctx.chat.roomCursor(room)),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createRoom: t.field({
+    type: RoomRef,
+    description: 'Creates a PUBLIC room and makes you its first member.',
+    args: { name: t.arg.string({ description: 'Display name, 1–64 characters; a random one when omitted.' }) },
+    resolve: async (_root, { name }, ctx) => ctx.chat.createRoom(await ctx.viewer(), name),
+  }),
+  joinRoom: t.field({
+    type: RoomRef,
+    description: 'Joins a PUBLIC room and posts a JOINED message; joining again changes nothing.',
+    args: { roomId: t.arg.id({ required: true, description: 'The room to join.' }) },
+    resolve: async (_root, { roomId }, ctx) => ctx.chat.joinRoom(await ctx.viewer(), parseId('room', roomId, 'roomId')),
+  }),
+  leaveRoom: t.field({
+    type: RoomRef,
+    description: 'Leaves a room and posts a LEFT message; leaving a room you are not in changes nothing.',
+    args: { roomId: t.arg.id({ required: true, description: 'The room to leave.' }) },
+    resolve: async (_root, { roomId }, ctx) => ctx.chat.leaveRoom(await ctx.viewer(), parseId('room', roomId, 'roomId')),
+  }),
+  openDirectRoom: t.field({
+    type: RoomRef,
+    description: 'The DIRECT room of you and another user (just you, for a self-DM): the same room every time.',
+    args: { userId: t.arg.id({ required: true, description: 'The other user; your own ID for a self-DM.' }) },
+    resolve: async (_root, { userId }, ctx) =>
+      ctx.chat.openDirectRoom(await ctx.viewer(), parseId('user', userId, 'userId')),
+  }),
+}));

@@ -1,0 +1,41 @@
+// Typing indicators: ephemeral, never stored, for members of a room.
+import { parseId } from '../../core/ids.js';
+import type { TypingSignal } from '../../core/chat.js';
+import { builder } from '../builder.js';
+import { UserRef } from './user.js';
+
+const TypingEventRef = builder.objectRef<TypingSignal>('TypingEvent').implement({
+  description: 'Someone in the room started or stopped typing.',
+  fields: (t) => ({
+    user: t.field({
+      type: UserRef,
+      description: 'Who is typing.',
+      resolve: async (signal, _args, ctx) => (await ctx.users.load(signal.userId))!,
+    }),
+    typing: t.exposeBoolean('typing', { description: 'True when they started, false when they stopped.' }),
+  }),
+});
+
+builder.mutationField('setTyping', (t) =>
+  t.field({
+    type: 'Boolean',
+    description: 'Tells the room you started (true) or stopped (false) typing. Returns the value sent.',
+    args: {
+      roomId: t.arg.id({ required: true, description: 'A room you are a member of.' }),
+      typing: t.arg.boolean({ required: true, description: 'Whether you are typing.' }),
+    },
+    resolve: async (_root, { roomId, typing }, ctx) =>
+      ctx.chat.setTyping(await ctx.viewer(), parseId('room', roomId, 'roomId'), typing),
+  }),
+);
+
+builder.subscriptionField('typing', (t) =>
+  t.field({
+    type: TypingEventRef,
+    description: 'Typing signals of the room\'s other members as they happen.',
+    args: { roomId: t.arg.id({ required: true, description: 'The room.' }) },
+    subscribe: async (_root, { roomId }, ctx) =>
+      ctx.chat.typingStream(await ctx.viewer(), parseId('room', roomId, 'roomId')),
+    resolve: (signal) => signal,
+  }),
+);

@@ -1,0 +1,14 @@
+// What a viewer may see by lookup: PUBLIC rooms and their messages to anyone, DIRECT ones to members.
+import type { Message, Room } from '../../core/model.js';
+import type { GraphQLContext } from '../context.js';
+
+export async function readableRoom(ctx: GraphQLContext, room: Room | null): Promise<Room | null> {
+  if (!room || room.kind === 'PUBLIC') return room;
+  const viewer = await ctx.viewer();
+  return viewer && (await ctx.chat.memberIds(room.id)).includes(viewer.id) ? room : null;
+}
+
+export async function readableMessage(ctx: GraphQLContext, message: Message | null): Promise<Message | null> {
+  if (!message) return null;
+  return (await readableRoom(ctx, await ctx.chat.getRoom(message.roomId))) ? message : null;
+}

@@ -1,0 +1,36 @@
+// Process entry: configuration, build, listen, and a graceful shutdown on SIGTERM/SIGINT.
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+const config = loadConfig();
+const logger = createLogger(config.logLevel);
+const app = await buildApp(config, logger);
+const port = await app.start();
+logger.info(
+  { port, repository: config.mongodbUrl ? 'mongodb' : 'memory', pubsub: config.redisUrl ? 'redis' : 'in-process' },
+  `chat API ready at http://localhost:${port}/graphql`,
+);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      logger.error('shutdown deadline passed; exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}
