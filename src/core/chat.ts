@@ -1,5 +1,5 @@
 // The chat use cases. Everything a client can do goes through here, whatever the transport.
-import { roomCursor, parseRoomCursor } from './cursor.js';
+import { parseRoomCursor } from './cursor.js';
 import { Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated } from './errors.js';
 import { newId } from './ids.js';
 import { Inbox, inboxStream } from './inbox.js';
@@ -155,10 +155,6 @@ export class Chat {
     const after = args.after === null || args.after === undefined ? null : parseRoomCursor(args.after, 'after');
     const rooms = await this.deps.repository.listPublicRooms(limit + 1, after);
     return { items: rooms.slice(0, limit), hasNextPage: rooms.length > limit, hasPreviousPage: after !== null };
-  }
-
-  roomCursor(room: Room): string {
-    return roomCursor(room);
   }
 
   /** Joins a room, posting JOINED the first time; joining again changes nothing. */
@@ -317,8 +313,15 @@ export class Chat {
   }
 
   private async requireReader(room: Room, viewer: User | null): Promise<void> {
-    if (room.kind === 'PUBLIC') return;
-    await this.requireMember(room, requireViewer(viewer));
+    if (!(await this.canRead(viewer, room))) {
+      if (!viewer) throw new Unauthenticated();
+      throw new Forbidden();
+    }
+  }
+
+  /** Whether the viewer may read the room: anyone a PUBLIC room, only members a DIRECT one. */
+  async canRead(viewer: User | null, room: Room): Promise<boolean> {
+    return room.kind === 'PUBLIC' || (viewer !== null && (await this.deps.repository.isMember(room.id, viewer.id)));
   }
 
   private async join(user: User, room: Room): Promise<void> {

@@ -1,4 +1,5 @@
 // Room: the type, the room lookups and listing, and membership mutations.
+import { roomCursor } from '../../core/cursor.js';
 import { parseId } from '../../core/ids.js';
 import type { Room } from '../../core/model.js';
 import { builder } from '../builder.js';
@@ -67,7 +68,7 @@ builder.queryFields((t) => ({
       first: t.arg.int({ description: 'Page size, 1–100 (default 50).' }),
       after: t.arg.string({ description: 'Cursor of the last room of the previous page.' }),
     },
-    resolve: async (_root, args, ctx) => toConnection(await ctx.chat.listRooms(args), (room) => ctx.chat.roomCursor(room)),
+    resolve: async (_root, args, ctx) => toConnection(await ctx.chat.listRooms(args), roomCursor),
   }),
 }));
 

@@ -3,9 +3,7 @@ import type { Message, Room } from '../../core/model.js';
 import type { GraphQLContext } from '../context.js';
 
 export async function readableRoom(ctx: GraphQLContext, room: Room | null): Promise<Room | null> {
-  if (!room || room.kind === 'PUBLIC') return room;
-  const viewer = await ctx.viewer();
-  return viewer && (await ctx.chat.memberIds(room.id)).includes(viewer.id) ? room : null;
+  return room && (await ctx.chat.canRead(await ctx.viewer(), room)) ? room : null;
 }
 
 export async function readableMessage(ctx: GraphQLContext, message: Message | null): Promise<Message | null> {
