@@ -10,7 +10,6 @@ function normalizeEnding(_path: string, content: string): string {
 const config: CodegenConfig = {
   schema: 'schema/schema.graphql',
   documents: ['test/operations/*.graphql'],
-  ignoreNoDocuments: false,
   generates: {
     'test/gql/': {
       preset: 'client',
@@ -27,7 +26,6 @@ const config: CodegenConfig = {
         useTypeImports: true,
         // NodeNext ESM: relative imports need the .js extension.
         importExtension: '.js',
-        documentMode: 'documentNode',
       },
     },
   },
