@@ -1,0 +1,53 @@
+// An EventBus wrapper for tests: drops the message events it is told to (as Redis pub/sub may),
+// counts live subscriptions, and announces each new one so a test can wait for it.
+import type { RoomEvent } from '../../src/core/model.js';
+import type { EventBus, Unsubscribe } from '../../src/core/ports.js';
+import { AsyncQueue } from './async-queue.js';
+
+export class LossyEventBus implements EventBus {
+  /** Sequence numbers whose message events are never delivered. */
+  readonly dropSeqs = new Set<number>();
+  /** Live subscriptions per topic. */
+  readonly subscriptions = new Map<string, number>();
+  private readonly subscribed = new AsyncQueue<string>();
+
+  constructor(private readonly inner: EventBus) {}
+
+  /** The topic of each subscription, in the order they were made; waits for the next one. */
+  nextSubscription(): Promise<string> {
+    return this.subscribed.next();
+  }
+
+  /** Total live subscriptions across topics. */
+  get activeSubscriptions(): number {
+    let total = 0;
+    for (const count of this.subscriptions.values()) total += count;
+    return total;
+  }
+
+  publish(topic: string, event: RoomEvent): Promise<void> {
+    if (event.type === 'message' && this.dropSeqs.has(event.message.seq)) return Promise.resolve();
+    return this.inner.publish(topic, event);
+  }
+
+  async subscribe(topic: string, listener: (event: RoomEvent) => void): Promise<Unsubscribe> {
+    const unsubscribe = await this.inner.subscribe(topic, listener);
+    this.subscriptions.set(topic, (this.subscriptions.get(topic) ?? 0) + 1);
+    this.subscribed.push(topic);
+    let done = false;
+    return async () => {
+      if (done) return;
+      done = true;
+      this.subscriptions.set(topic, (this.subscriptions.get(topic) ?? 1) - 1);
+      await unsubscribe();
+    };
+  }
+
+  ping(): Promise<void> {
+    return this.inner.ping();
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
