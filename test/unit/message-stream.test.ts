@@ -1,0 +1,318 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
+import { MemoryRepository } from '../../src/adapters/memory/memory-repository.js';
+import { newId } from '../../src/core/ids.js';
+import {
+  defaultMessageStreamOptions,
+  messagesTopic,
+  roomMessageStream,
+  type MessageStreamOptions,
+} from '../../src/core/message-stream.js';
+import type { Message, RoomId } from '../../src/core/model.js';
+import type { MessageRange } from '../../src/core/paging.js';
+import { StreamOverflow } from '../../src/core/stream-errors.js';
+import { AsyncQueue } from '../support/async-queue.js';
+import { LossyEventBus } from '../support/lossy-event-bus.js';
+
+/** A MemoryRepository that reports every listMessages call once it has answered. */
+class ObservedRepository extends MemoryRepository {
+  readonly reads = new AsyncQueue<{ roomId: RoomId; range: MessageRange; seqs: number[] }>();
+  /** Runs (once) before the next listMessages call is answered. */
+  beforeNextRead: (() => Promise<void>) | null = null;
+
+  override async listMessages(roomId: RoomId, range: MessageRange): Promise<Message[]> {
+    const hook = this.beforeNextRead;
+    this.beforeNextRead = null;
+    if (hook) await hook();
+    const messages = await super.listMessages(roomId, range);
+    this.reads.push({ roomId, range, seqs: messages.map((message) => message.seq) });
+    return messages;
+  }
+}
+
+/** Lets every queued callback run (the memory adapters never wait on I/O). */
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+const streams: AsyncIterableIterator<Message>[] = [];
+
+afterEach(async () => {
+  await Promise.all(streams.splice(0).map((stream) => stream.return?.()));
+});
+
+async function setup(options: Partial<MessageStreamOptions> = {}) {
+  const repository = new ObservedRepository();
+  const bus = new LossyEventBus(new MemoryEventBus());
+  const roomId = newId('room');
+  await repository.createRoom({
+    id: roomId,
+    name: 'Stream room',
+    kind: 'PUBLIC',
+    createdAt: new Date(),
+    lastSeq: 0,
+    directKey: null,
+  });
+  const streamOptions: MessageStreamOptions = { ...defaultMessageStreamOptions, ...options };
+
+  const messageFor = (seq: number): Message => ({
+    id: newId('message'),
+    roomId,
+    seq,
+    authorId: null,
+    subjectId: null,
+    kind: 'CHAT',
+    text: `message ${seq}`,
+    encrypted: false,
+    sentAt: new Date(),
+    clientMessageId: null,
+  });
+
+  const h = {
+    repository,
+    bus,
+    roomId,
+    /** Reserves the next sequence number without storing anything (an insert still in flight). */
+    allocate: async () => (await repository.allocateSeq(roomId))!,
+    /** Stores a message with a number reserved earlier. */
+    insert: async (seq: number) => {
+      const message = messageFor(seq);
+      await repository.insertMessage(message);
+      return message;
+    },
+    publish: (message: Message) => bus.publish(messagesTopic(roomId), { type: 'message', message }),
+    /** What a send does: reserve, store, publish. */
+    write: async (count = 1) => {
+      const written: Message[] = [];
+      for (let i = 0; i < count; i++) {
+        const message = await h.insert(await h.allocate());
+        await h.publish(message);
+        written.push(message);
+      }
+      return written;
+    },
+    open: (afterSeq: number | null) => {
+      const stream = roomMessageStream({ repository, bus }, roomId, afterSeq, streamOptions);
+      streams.push(stream);
+      return stream;
+    },
+  };
+  return h;
+}
+
+/** The seqs of the next `count` messages of the stream. */
+async function takeSeqs(stream: AsyncIterableIterator<Message>, count: number): Promise<number[]> {
+  const seqs: number[] = [];
+  while (seqs.length < count) {
+    const result = await stream.next();
+    if (result.done) throw new Error(`stream ended after ${JSON.stringify(seqs)}`);
+    seqs.push(result.value.seq);
+  }
+  return seqs;
+}
+
+/** The seqs the stream delivers up to and including the first one at or past `lastSeq`. */
+async function takeThrough(stream: AsyncIterableIterator<Message>, lastSeq: number): Promise<number[]> {
+  const seqs: number[] = [];
+  while (seqs.length === 0 || seqs.at(-1)! < lastSeq) seqs.push(...(await takeSeqs(stream, 1)));
+  return seqs;
+}
+
+/** Starts a stream and waits until it listens live (subscribed, starting point read). */
+async function openLive(h: Awaited<ReturnType<typeof setup>>, afterSeq: number | null) {
+  const stream = h.open(afterSeq);
+  const first = stream.next();
+  await h.bus.nextSubscription();
+  await settle();
+  return { stream, first };
+}
+
+describe('roomMessageStream', () => {
+  it('without a cursor delivers only messages sent from now on, in order', async () => {
+    const h = await setup();
+    await h.write(2);
+    const { stream, first } = await openLive(h, null);
+    await h.write(3);
+    const head = await first;
+    expect(head.done).toBe(false);
+    expect(head.value?.seq).toBe(3);
+    expect(head.value?.text).toBe('message 3');
+    expect(await takeSeqs(stream, 2)).toEqual([4, 5]);
+  });
+
+  it('with a cursor replays what came after it, then goes live', async () => {
+    const h = await setup();
+    await h.write(3);
+    const stream = h.open(1);
+    expect(await takeSeqs(stream, 2)).toEqual([2, 3]);
+    await h.write(2);
+    expect(await takeSeqs(stream, 2)).toEqual([4, 5]);
+  });
+
+  it('with cursor 0 replays the whole history', async () => {
+    const h = await setup();
+    const written = await h.write(3);
+    const stream = h.open(0);
+    const first = await stream.next();
+    expect(first.value).toEqual(written[0]);
+    expect(await takeSeqs(stream, 2)).toEqual([2, 3]);
+  });
+
+  it('replays in pages when the history is longer than a page', async () => {
+    const h = await setup({ pageSize: 2 });
+    await h.write(5);
+    const stream = h.open(0);
+    expect(await takeSeqs(stream, 5)).toEqual([1, 2, 3, 4, 5]);
+    await h.write(1);
+    expect(await takeSeqs(stream, 1)).toEqual([6]);
+  });
+
+  it('does not repeat a message that arrives live while it is also being replayed', async () => {
+    const h = await setup();
+    await h.write(2);
+    // Message 3 lands and is published after the stream subscribed, before its replay read.
+    h.repository.beforeNextRead = async () => {
+      await h.write(1);
+    };
+    const stream = h.open(0);
+    expect(await takeSeqs(stream, 3)).toEqual([1, 2, 3]);
+    await h.write(1);
+    expect(await takeSeqs(stream, 1)).toEqual([4]);
+  });
+
+  it('does not deliver messages of other rooms', async () => {
+    const h = await setup();
+    const other = await setup();
+    const { first } = await openLive(h, null);
+    const [foreign] = await other.write(1);
+    // Even on the same bus, another room's topic is not this stream's business.
+    await h.bus.publish(messagesTopic(other.roomId), { type: 'message', message: foreign! });
+    await h.write(1);
+    const head = await first;
+    expect(head.value?.roomId).toBe(h.roomId);
+    expect(head.value?.seq).toBe(1);
+  });
+
+  it('repairs a dropped live event from the repository', async () => {
+    const h = await setup({ gapTimeoutMs: 200, gapRetryMs: 20 });
+    h.bus.dropSeqs.add(3);
+    const { stream, first } = await openLive(h, 0);
+    const written = await h.write(5);
+    const head = await first;
+    expect(head.value?.seq).toBe(1);
+    const rest: Message[] = [];
+    for (let i = 0; i < 4; i++) rest.push((await stream.next()).value as Message);
+    expect(rest.map((m) => m.seq)).toEqual([2, 3, 4, 5]);
+    expect(rest[1]).toEqual(written[2]);
+  });
+
+  it('repairs several dropped events, including a run of them', async () => {
+    const h = await setup({ gapTimeoutMs: 200, gapRetryMs: 20 });
+    for (const seq of [2, 4, 5, 6]) h.bus.dropSeqs.add(seq);
+    const { stream, first } = await openLive(h, null);
+    await h.write(8);
+    expect((await first).value?.seq).toBe(1);
+    expect(await takeSeqs(stream, 7)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('recovers a dropped newest message once the next one arrives', async () => {
+    const h = await setup({ gapTimeoutMs: 200, gapRetryMs: 20 });
+    h.bus.dropSeqs.add(2);
+    const { stream, first } = await openLive(h, null);
+    await h.write(2);
+    expect((await first).value?.seq).toBe(1);
+    const pending = stream.next();
+    await h.write(1);
+    expect((await pending).value?.seq).toBe(2);
+    expect(await takeSeqs(stream, 1)).toEqual([3]);
+  });
+
+  it('waits for a hole whose insert is still running, then delivers it in order', async () => {
+    // A deadline far beyond the test: the hole must be filled, never skipped.
+    const h = await setup({ gapTimeoutMs: 60_000, gapRetryMs: 20 });
+    const { stream, first } = await openLive(h, null);
+    await h.write(2);
+    const inFlight = await h.allocate(); // 3: reserved, not stored yet
+    await h.write(1); // 4: stored and published
+    expect((await first).value?.seq).toBe(1);
+    expect(await takeSeqs(stream, 1)).toEqual([2]);
+    const rest = takeSeqs(stream, 2);
+    // The stream looks for 3 in the repository and does not find it yet ...
+    for (;;) {
+      const read = await h.repository.reads.next();
+      if (read.range.beforeSeq === 4 && read.seqs.length === 0) break;
+    }
+    // ... then the insert lands, without any event: the next repository read finds it.
+    await h.insert(inFlight);
+    expect(await rest).toEqual([3, 4]);
+  });
+
+  it('skips a hole whose message never lands, after the gap timeout, and keeps going', async () => {
+    const h = await setup({ gapTimeoutMs: 200, gapRetryMs: 20 });
+    const { stream, first } = await openLive(h, null);
+    await h.write(2);
+    await h.allocate(); // 3: its insert failed for good
+    await h.write(2);
+    expect((await first).value?.seq).toBe(1);
+    expect(await takeSeqs(stream, 3)).toEqual([2, 4, 5]);
+    await h.write(1);
+    expect(await takeSeqs(stream, 1)).toEqual([6]);
+  });
+
+  it('gives each later hole its own deadline after skipping one', async () => {
+    const h = await setup({ gapTimeoutMs: 200, gapRetryMs: 20 });
+    const { stream, first } = await openLive(h, null);
+    await h.write(1);
+    await h.allocate(); // 2 never lands
+    await h.write(1); // 3
+    await h.allocate(); // 4 never lands
+    await h.write(1); // 5
+    expect((await first).value?.seq).toBe(1);
+    expect(await takeSeqs(stream, 2)).toEqual([3, 5]);
+  });
+
+  it('does not skip a replayed hole whose insert lands late (replay is gap-checked too)', async () => {
+    const h = await setup({ gapTimeoutMs: 60_000, gapRetryMs: 20 });
+    await h.write(2);
+    const inFlight = await h.allocate(); // 3: reserved by a send that has not stored it yet
+    await h.write(1); // 4: a later send that finished first
+    const stream = h.open(0);
+    const seen = takeThrough(stream, 5);
+    // The replay read ran while 3 was missing ...
+    await h.repository.reads.next();
+    // ... then 3 is stored and published, and another message follows.
+    await h.publish(await h.insert(inFlight));
+    await h.write(1);
+    expect(await seen).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('return() ends a stream that is waiting for messages and unsubscribes', async () => {
+    const h = await setup();
+    const { stream, first } = await openLive(h, null);
+    expect(h.bus.activeSubscriptions).toBe(1);
+    const returned = await stream.return!();
+    expect(returned.done).toBe(true);
+    expect(await first).toEqual({ done: true, value: undefined });
+    expect(h.bus.activeSubscriptions).toBe(0);
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('return() ends a stream that is waiting on a hole', async () => {
+    const h = await setup({ gapTimeoutMs: 60_000, gapRetryMs: 20 });
+    const { stream, first } = await openLive(h, null);
+    await h.allocate();
+    await h.write(1); // 2, ahead of the hole at 1
+    const returned = await stream.return!();
+    expect(returned.done).toBe(true);
+    expect((await first).done).toBe(true);
+    expect(h.bus.activeSubscriptions).toBe(0);
+  });
+
+  it('throws StreamOverflow when the subscriber falls more than bufferLimit behind', async () => {
+    const h = await setup({ bufferLimit: 2 });
+    const { first } = await openLive(h, null);
+    const messages = await Promise.all([1, 2, 3].map(async () => h.insert(await h.allocate())));
+    // Three events in one go: the consumer gets no turn in between.
+    for (const message of messages) void h.publish(message);
+    await expect(first).rejects.toBeInstanceOf(StreamOverflow);
+    expect(h.bus.activeSubscriptions).toBe(0);
+  });
+});
