@@ -3,28 +3,36 @@
 import { GraphQLError } from 'graphql';
 import { ChatError } from '../core/errors.js';
 
+/**
+ * True for GraphQL errors from any copy of the graphql package: a bundler may load a second
+ * copy next to the one yoga uses, and `instanceof` would then miss them.
+ */
+function isGraphQLError(error: unknown): error is GraphQLError {
+  return error instanceof Error && error.name === 'GraphQLError';
+}
+
 /** The error a resolver actually threw, under any GraphQLError wrappers. */
 export function originalError(error: unknown): unknown {
   let current = error;
-  while (current instanceof GraphQLError && current.originalError) current = current.originalError;
+  while (isGraphQLError(current) && current.originalError) current = current.originalError;
   return current;
 }
 
 /** True for errors nobody planned: bugs and unmapped failures, which must be logged and masked. */
 export function isUnexpected(error: unknown): boolean {
   const original = originalError(error);
-  return !(original instanceof ChatError) && !(original instanceof GraphQLError);
+  return !(original instanceof ChatError) && !isGraphQLError(original);
 }
 
 /** What the client sees for `error`. */
 export function toClientError(error: unknown): GraphQLError {
-  const graphQLError = error instanceof GraphQLError ? error : null;
+  const graphQLError = isGraphQLError(error) ? error : null;
   const where = { nodes: graphQLError?.nodes, path: graphQLError?.path };
   const original = originalError(error);
   if (original instanceof ChatError) {
     return new GraphQLError(original.message, { ...where, extensions: { ...original.details, code: original.code } });
   }
-  if (original instanceof GraphQLError) {
+  if (isGraphQLError(original)) {
     // Parse, validation and input-coercion errors: their text is about the client's own document.
     const code = original.extensions?.code ?? 'BAD_USER_INPUT';
     return new GraphQLError(original.message, {
