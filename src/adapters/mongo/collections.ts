@@ -1,0 +1,23 @@
+// The chat's MongoDB collections, typed by their documents; the one place that names them.
+import type { Collection, Db } from 'mongodb';
+import type { MembershipDoc, MessageDoc, RoomDoc, SeqClaimDoc, SessionDoc, UserDoc } from './documents.js';
+
+export interface ChatCollections {
+  readonly users: Collection<UserDoc>;
+  readonly sessions: Collection<SessionDoc>;
+  readonly rooms: Collection<RoomDoc>;
+  readonly memberships: Collection<MembershipDoc>;
+  readonly messages: Collection<MessageDoc>;
+  readonly seqClaims: Collection<SeqClaimDoc>;
+}
+
+export function chatCollections(db: Db): ChatCollections {
+  return {
+    users: db.collection<UserDoc>('users'),
+    sessions: db.collection<SessionDoc>('sessions'),
+    rooms: db.collection<RoomDoc>('rooms'),
+    memberships: db.collection<MembershipDoc>('memberships'),
+    messages: db.collection<MessageDoc>('messages'),
+    seqClaims: db.collection<SeqClaimDoc>('seq_claims'),
+  };
+}

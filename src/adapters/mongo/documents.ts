@@ -1,0 +1,141 @@
+// The stored shape of each chat record in MongoDB, and the mapping to and from the domain model.
+import { ObjectId } from 'mongodb';
+import type { Message, MessageId, MessageKind, Room, RoomId, RoomKind, Session, User, UserId } from '../../core/model.js';
+
+export interface UserDoc {
+  _id: UserId;
+  name: string;
+  publicKey: string | null;
+  createdAt: Date;
+}
+
+export interface SessionDoc {
+  /** The token hash: a session is looked up by nothing else. */
+  _id: string;
+  userId: UserId;
+  expiresAt: Date;
+}
+
+export interface RoomDoc {
+  _id: RoomId;
+  name: string;
+  kind: RoomKind;
+  createdAt: Date;
+  /** A hint for readers; the sequence claims are the truth (see seq-claims.ts). */
+  lastSeq: number;
+  /** Absent rather than null when the room has none: its unique index is sparse. */
+  directKey?: string;
+}
+
+export interface MembershipDoc {
+  /** An ObjectId, so members who joined in the same millisecond still list in insertion order. */
+  _id: ObjectId;
+  roomId: RoomId;
+  userId: UserId;
+  joinedAt: Date;
+}
+
+export interface MessageDoc {
+  _id: MessageId;
+  roomId: RoomId;
+  seq: number;
+  authorId: UserId | null;
+  subjectId: UserId | null;
+  kind: MessageKind;
+  text: string;
+  encrypted: boolean;
+  sentAt: Date;
+  clientMessageId: string | null;
+  /**
+   * `clientMessageKey(authorId, clientMessageId)`, absent when there is no clientMessageId.
+   * One sparse unique field instead of a partial compound index, which FerretDB v1 lacks.
+   */
+  clientKey?: string;
+}
+
+/** One block of sequence numbers handed out in a room: `after + 1` through `last`. */
+export interface SeqClaimDoc {
+  /** `seqClaimId(roomId, after)`: two claims on the same block collide on it. */
+  _id: string;
+  roomId: RoomId;
+  after: number;
+  last: number;
+}
+
+export function toUserDoc(user: User): UserDoc {
+  return { _id: user.id, name: user.name, publicKey: user.publicKey, createdAt: user.createdAt };
+}
+
+export function fromUserDoc(doc: UserDoc): User {
+  return { id: doc._id, name: doc.name, publicKey: doc.publicKey, createdAt: doc.createdAt };
+}
+
+export function toSessionDoc(session: Session): SessionDoc {
+  return { _id: session.tokenHash, userId: session.userId, expiresAt: session.expiresAt };
+}
+
+export function fromSessionDoc(doc: SessionDoc): Session {
+  return { tokenHash: doc._id, userId: doc.userId, expiresAt: doc.expiresAt };
+}
+
+export function toRoomDoc(room: Room): RoomDoc {
+  const doc: RoomDoc = { _id: room.id, name: room.name, kind: room.kind, createdAt: room.createdAt, lastSeq: room.lastSeq };
+  if (room.directKey !== null) doc.directKey = room.directKey;
+  return doc;
+}
+
+export function fromRoomDoc(doc: RoomDoc): Room {
+  return {
+    id: doc._id,
+    name: doc.name,
+    kind: doc.kind,
+    createdAt: doc.createdAt,
+    lastSeq: doc.lastSeq,
+    directKey: doc.directKey ?? null,
+  };
+}
+
+export function toMembershipDoc(roomId: RoomId, userId: UserId, joinedAt: Date): MembershipDoc {
+  return { _id: new ObjectId(), roomId, userId, joinedAt };
+}
+
+/** The unique key of a client's message id; user ids never contain ':', so it cannot be ambiguous. */
+export function clientMessageKey(authorId: UserId | null, clientMessageId: string): string {
+  return `${authorId ?? ''}:${clientMessageId}`;
+}
+
+export function toMessageDoc(message: Message): MessageDoc {
+  const doc: MessageDoc = {
+    _id: message.id,
+    roomId: message.roomId,
+    seq: message.seq,
+    authorId: message.authorId,
+    subjectId: message.subjectId,
+    kind: message.kind,
+    text: message.text,
+    encrypted: message.encrypted,
+    sentAt: message.sentAt,
+    clientMessageId: message.clientMessageId,
+  };
+  if (message.clientMessageId !== null) doc.clientKey = clientMessageKey(message.authorId, message.clientMessageId);
+  return doc;
+}
+
+export function fromMessageDoc(doc: MessageDoc): Message {
+  return {
+    id: doc._id,
+    roomId: doc.roomId,
+    seq: doc.seq,
+    authorId: doc.authorId,
+    subjectId: doc.subjectId,
+    kind: doc.kind,
+    text: doc.text,
+    encrypted: doc.encrypted,
+    sentAt: doc.sentAt,
+    clientMessageId: doc.clientMessageId,
+  };
+}
+
+export function seqClaimId(roomId: RoomId, after: number): string {
+  return `${roomId}:${after}`;
+}

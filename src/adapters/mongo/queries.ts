@@ -1,0 +1,38 @@
+// The repository's range queries as plain values, so tests can `explain` exactly what it runs.
+import type { Filter, Sort } from 'mongodb';
+import type { RoomCursor } from '../../core/cursor.js';
+import type { RoomId } from '../../core/model.js';
+import type { MessageRange } from '../../core/paging.js';
+import type { MessageDoc, RoomDoc } from './documents.js';
+
+export interface RangeQuery<T> {
+  readonly filter: Filter<T>;
+  readonly sort: Sort;
+  readonly limit: number;
+}
+
+/**
+ * Built only from typed arguments: no caller-supplied object ever becomes part of a filter.
+ *
+ * A window of a room's history on the unique (roomId, seq) index: bounds in the filter, no skip.
+ * An 'end' window is read newest first, so the caller reverses it.
+ */
+export function historyQuery(roomId: RoomId, range: MessageRange): RangeQuery<MessageDoc> {
+  const seq: { $gt?: number; $lt?: number } = {};
+  if (range.afterSeq !== null) seq.$gt = range.afterSeq;
+  if (range.beforeSeq !== null) seq.$lt = range.beforeSeq;
+  const filter: Filter<MessageDoc> = range.afterSeq === null && range.beforeSeq === null ? { roomId } : { roomId, seq };
+  return { filter, sort: { seq: range.from === 'start' ? 1 : -1 }, limit: range.limit };
+}
+
+/** PUBLIC rooms newest first, strictly after the (createdAt, id) keyset cursor. */
+export function publicRoomsQuery(limit: number, after: RoomCursor | null): RangeQuery<RoomDoc> {
+  const filter: Filter<RoomDoc> =
+    after === null
+      ? { kind: 'PUBLIC' }
+      : {
+          kind: 'PUBLIC',
+          $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, _id: { $lt: after.id } }],
+        };
+  return { filter, sort: { createdAt: -1, _id: -1 }, limit };
+}
