@@ -1,0 +1,74 @@
+// Builds the MongoDB Repository: one client with bounded timeouts, indexes ensured, ready to use.
+import { MongoClient } from 'mongodb';
+import type { Logger } from '../../core/ports.js';
+import { ensureIndexes } from './indexes.js';
+import { translateMongoError } from './mongo-errors.js';
+import { MongoRepository } from './mongo-repository.js';
+import { chatCollections } from './collections.js';
+
+/**
+ * The deadlines of one operation (driver v7 ignores `timeoutMS`, so the budget is made of
+ * these). An insert is sent within selection + checkout = 2.5 s of its start and the server
+ * abandons it 1.5 s after receiving it, so it lands within about 4 s or never, and the caller
+ * hears within 4.5 s: inside the message stream's 5 s gap timeout, so a number the stream has
+ * skipped as a hole never shows up afterwards.
+ */
+const serverSelectionTimeoutMs = 2_000;
+const connectTimeoutMs = 2_000;
+const waitQueueTimeoutMs = 500;
+/** Client-side wait for a reply; a little longer than the server's own limit. */
+const socketTimeoutMs = 2_000;
+/** Server-side limit (maxTimeMS) of every operation. */
+const operationTimeoutMs = 1_500;
+/** How long allocating a sequence number may keep losing races to concurrent senders. */
+const contentionTimeoutMs = 5_000;
+
+export interface MongoRepositoryOptions {
+  /** The database to use. @default the one named in the URL, else `chat` */
+  readonly database?: string;
+  readonly logger: Logger;
+}
+
+/**
+ * A client for `url` with every wait bounded. Writes are never retried by the driver, so
+ * each has exactly the deadline above.
+ */
+export function createMongoClient(url: string): MongoClient {
+  return new MongoClient(url, {
+    appName: 'chat-graphql-api',
+    serverSelectionTimeoutMS: serverSelectionTimeoutMs,
+    connectTimeoutMS: connectTimeoutMs,
+    socketTimeoutMS: socketTimeoutMs,
+    waitQueueTimeoutMS: waitQueueTimeoutMs,
+    retryWrites: false,
+  });
+}
+
+/** A MongoRepository on `client`, with this module's deadlines. */
+export function createMongoRepository(client: MongoClient, database: string, logger: Logger): MongoRepository {
+  return new MongoRepository(client, database, logger, { operationTimeoutMs, contentionTimeoutMs });
+}
+
+/**
+ * Connects to `url`, ensures the indexes, and returns the repository, which owns the client.
+ * Rejects with `Unavailable` when the server cannot be reached within the selection timeout.
+ */
+export async function connectMongoRepository(url: string, options: MongoRepositoryOptions): Promise<MongoRepository> {
+  const client = createMongoClient(url);
+  const database = options.database ?? databaseInUrl(url) ?? 'chat';
+  try {
+    await client.connect();
+    await ensureIndexes(chatCollections(client.db(database)), options.logger);
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    throw translateMongoError(error, 'indexes');
+  }
+  options.logger.info({ database }, 'MongoDB repository ready');
+  return createMongoRepository(client, database, options.logger);
+}
+
+/** The database path of a mongodb:// or mongodb+srv:// URL, or null when it names none. */
+function databaseInUrl(url: string): string | null {
+  const path = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/.exec(url)?.[1];
+  return path ? decodeURIComponent(path) : null;
+}

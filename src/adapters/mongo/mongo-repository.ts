@@ -1,0 +1,248 @@
+// The Repository on MongoDB and FerretDB v1: single-document writes and unique-key inserts only.
+import type { MongoClient } from 'mongodb';
+import type { RoomCursor } from '../../core/cursor.js';
+import { Conflict, Unavailable } from '../../core/errors.js';
+import type { Message, MessageId, Room, RoomId, Session, User, UserId } from '../../core/model.js';
+import type { MessageRange } from '../../core/paging.js';
+import type { Logger, Repository } from '../../core/ports.js';
+import { chatCollections, type ChatCollections } from './collections.js';
+import {
+  clientMessageKey,
+  fromMessageDoc,
+  fromRoomDoc,
+  fromSessionDoc,
+  fromUserDoc,
+  toMembershipDoc,
+  toMessageDoc,
+  toRoomDoc,
+  toSessionDoc,
+  toUserDoc,
+} from './documents.js';
+import { isDuplicateKey, translateMongoError } from './mongo-errors.js';
+import { historyQuery, publicRoomsQuery } from './queries.js';
+import { claimSeqRange } from './seq-claims.js';
+
+export interface MongoRepositoryTimeouts {
+  /** Server-side limit of each operation (maxTimeMS). */
+  readonly operationTimeoutMs: number;
+  /** How long `allocateSeq` keeps retrying while concurrent senders win the next number. */
+  readonly contentionTimeoutMs: number;
+}
+
+export class MongoRepository implements Repository {
+  private readonly collections: ChatCollections;
+  private readonly ops: { readonly maxTimeMS: number };
+
+  /** Uses `client` (connected or not) and owns it: `close()` closes it. */
+  constructor(
+    private readonly client: MongoClient,
+    database: string,
+    private readonly logger: Logger,
+    private readonly timeouts: MongoRepositoryTimeouts,
+  ) {
+    this.collections = chatCollections(client.db(database));
+    this.ops = { maxTimeMS: timeouts.operationTimeoutMs };
+  }
+
+  createUser(user: User): Promise<void> {
+    return this.run('users', async () => {
+      await this.collections.users.insertOne(toUserDoc(user), this.ops);
+    });
+  }
+
+  getUser(id: UserId): Promise<User | null> {
+    return this.run('users', async () => {
+      const doc = await this.collections.users.findOne({ _id: id }, this.ops);
+      return doc && fromUserDoc(doc);
+    });
+  }
+
+  getUsers(ids: readonly UserId[]): Promise<User[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.run('users', async () => {
+      const docs = await this.collections.users.find({ _id: { $in: [...new Set(ids)] } }, this.ops).toArray();
+      return docs.map(fromUserDoc);
+    });
+  }
+
+  setPublicKey(id: UserId, publicKey: string): Promise<User | null> {
+    return this.run('users', async () => {
+      const doc = await this.collections.users.findOneAndUpdate(
+        { _id: id },
+        { $set: { publicKey } },
+        { ...this.ops, returnDocument: 'after' },
+      );
+      return doc && fromUserDoc(doc);
+    });
+  }
+
+  createSession(session: Session): Promise<void> {
+    return this.run('sessions', async () => {
+      await this.collections.sessions.insertOne(toSessionDoc(session), this.ops);
+    });
+  }
+
+  getSession(tokenHash: string): Promise<Session | null> {
+    return this.run('sessions', async () => {
+      const doc = await this.collections.sessions.findOne({ _id: tokenHash }, this.ops);
+      return doc && fromSessionDoc(doc);
+    });
+  }
+
+  createRoom(room: Room): Promise<void> {
+    return this.run('rooms', async () => {
+      await this.collections.rooms.insertOne(toRoomDoc(room), this.ops);
+    });
+  }
+
+  getRoom(id: RoomId): Promise<Room | null> {
+    return this.run('rooms', async () => {
+      const doc = await this.collections.rooms.findOne({ _id: id }, this.ops);
+      return doc && fromRoomDoc(doc);
+    });
+  }
+
+  listPublicRooms(limit: number, after: RoomCursor | null): Promise<Room[]> {
+    // A limit of 0 means "no limit" to MongoDB.
+    if (limit <= 0) return Promise.resolve([]);
+    return this.run('rooms', async () => {
+      const query = publicRoomsQuery(limit, after);
+      const docs = await this.collections.rooms.find(query.filter, this.ops).sort(query.sort).limit(query.limit).toArray();
+      return docs.map(fromRoomDoc);
+    });
+  }
+
+  async findOrCreateDirectRoom(room: Room): Promise<Room> {
+    const { directKey } = room;
+    if (directKey === null) {
+      await this.createRoom(room);
+      return room;
+    }
+    const existing = await this.findDirectRoom(directKey);
+    if (existing) return existing;
+    try {
+      await this.createRoom(room);
+      return room;
+    } catch (error) {
+      // A concurrent caller created it first: the unique directKey index let only one through.
+      if (!(error instanceof Conflict)) throw error;
+      const winner = await this.findDirectRoom(directKey);
+      if (winner) return winner;
+      throw error;
+    }
+  }
+
+  addMember(roomId: RoomId, userId: UserId, joinedAt: Date): Promise<boolean> {
+    return this.run('memberships', async () => {
+      if (!(await this.collections.rooms.findOne({ _id: roomId }, { ...this.ops, projection: { _id: 1 } }))) return false;
+      try {
+        await this.collections.memberships.insertOne(toMembershipDoc(roomId, userId, joinedAt), this.ops);
+        return true;
+      } catch (error) {
+        if (isDuplicateKey(error)) return false;
+        throw error;
+      }
+    });
+  }
+
+  removeMember(roomId: RoomId, userId: UserId): Promise<boolean> {
+    return this.run('memberships', async () => {
+      const result = await this.collections.memberships.deleteOne({ roomId, userId }, this.ops);
+      return result.deletedCount === 1;
+    });
+  }
+
+  isMember(roomId: RoomId, userId: UserId): Promise<boolean> {
+    return this.run('memberships', async () => {
+      const doc = await this.collections.memberships.findOne({ roomId, userId }, { ...this.ops, projection: { _id: 1 } });
+      return doc !== null;
+    });
+  }
+
+  listMemberIds(roomId: RoomId): Promise<UserId[]> {
+    return this.run('memberships', async () => {
+      const docs = await this.collections.memberships
+        .find({ roomId }, { ...this.ops, projection: { userId: 1 } })
+        .sort({ joinedAt: 1, _id: 1 })
+        .toArray();
+      return docs.map((doc) => doc.userId);
+    });
+  }
+
+  allocateSeq(roomId: RoomId, count = 1): Promise<number | null> {
+    return this.run('seq_claims', () =>
+      claimSeqRange(this.collections, roomId, count, {
+        maxTimeMS: this.ops.maxTimeMS,
+        contentionTimeoutMs: this.timeouts.contentionTimeoutMs,
+        logger: this.logger,
+      }),
+    );
+  }
+
+  insertMessage(message: Message): Promise<void> {
+    return this.run('messages', async () => {
+      await this.collections.messages.insertOne(toMessageDoc(message), this.ops);
+    });
+  }
+
+  getMessage(id: MessageId): Promise<Message | null> {
+    return this.run('messages', async () => {
+      const doc = await this.collections.messages.findOne({ _id: id }, this.ops);
+      return doc && fromMessageDoc(doc);
+    });
+  }
+
+  findMessageByClientId(authorId: UserId, clientMessageId: string): Promise<Message | null> {
+    return this.run('messages', async () => {
+      const doc = await this.collections.messages.findOne({ clientKey: clientMessageKey(authorId, clientMessageId) }, this.ops);
+      return doc && fromMessageDoc(doc);
+    });
+  }
+
+  listMessages(roomId: RoomId, range: MessageRange): Promise<Message[]> {
+    if (range.limit <= 0) return Promise.resolve([]);
+    return this.run('messages', async () => {
+      const query = historyQuery(roomId, range);
+      const docs = await this.collections.messages.find(query.filter, this.ops).sort(query.sort).limit(query.limit).toArray();
+      const messages = docs.map(fromMessageDoc);
+      return range.from === 'start' ? messages : messages.reverse();
+    });
+  }
+
+  lastMessage(roomId: RoomId): Promise<Message | null> {
+    return this.run('messages', async () => {
+      const doc = await this.collections.messages.findOne({ roomId }, { ...this.ops, sort: { seq: -1 } });
+      return doc && fromMessageDoc(doc);
+    });
+  }
+
+  ping(): Promise<void> {
+    return this.run('admin', async () => {
+      await this.client.db('admin').command({ ping: 1, maxTimeMS: this.ops.maxTimeMS });
+    });
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  private findDirectRoom(directKey: string): Promise<Room | null> {
+    return this.run('rooms', async () => {
+      const doc = await this.collections.rooms.findOne({ directKey }, this.ops);
+      return doc && fromRoomDoc(doc);
+    });
+  }
+
+  /** Runs one repository operation, turning driver errors into core errors. */
+  private async run<T>(collection: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      const translated = translateMongoError(error, collection);
+      if (translated instanceof Unavailable) {
+        this.logger.warn({ err: error, collection }, 'database unavailable');
+      }
+      throw translated;
+    }
+  }
+}
