@@ -89,28 +89,28 @@ describe('sessions', () => {
   });
 
   it('the repository never sees the raw token, only a hash of it', async () => {
-    const seen: unknown[] = [];
+    const calls: { method: string; args: unknown[] }[] = [];
     const inner = new MemoryRepository();
     const spy = new Proxy(inner, {
       get(target, property, receiver) {
         const value = Reflect.get(target, property, receiver);
         if (typeof value !== 'function') return value;
         return (...args: unknown[]) => {
-          seen.push(args);
+          calls.push({ method: String(property), args });
           return value.apply(target, args);
         };
       },
     });
     const { chat } = setup({ repository: spy });
     const { token, user } = await chat.createSession('Secretive');
-    await chat.authenticate(token);
-    const stored = await inner.getSession(
-      ((seen as unknown[][]).find((args) => (args[0] as { tokenHash?: string })?.tokenHash) as [{ tokenHash: string }])[0]
-        .tokenHash,
-    );
-    expect(stored?.userId).toBe(user.id);
-    expect(stored?.tokenHash).not.toBe(token);
-    expect(JSON.stringify(seen)).not.toContain(token);
+    expect((await chat.authenticate(token)).id).toBe(user.id);
+
+    const created = calls.find((call) => call.method === 'createSession')!.args[0] as { tokenHash: string; userId: string };
+    expect(created.userId).toBe(user.id);
+    expect(created.tokenHash).not.toBe(token);
+    expect(created.tokenHash.length).toBeGreaterThanOrEqual(32);
+    expect(calls.find((call) => call.method === 'getSession')!.args).toEqual([created.tokenHash]);
+    expect(JSON.stringify(calls)).not.toContain(token);
   });
 
   it('a session expires after its time to live', async () => {
