@@ -38,6 +38,11 @@ async function nextMessages(subscription: TestSubscription<Added>, count: number
   return messages;
 }
 
+/** 'acknowledged' when the server accepted the connection, otherwise the close code. */
+function connectionOutcome(socket: { connected: Promise<void>; closed: Promise<{ code: number }> }) {
+  return Promise.race([socket.connected.then(() => 'acknowledged' as const), socket.closed.then((event) => event.code)]);
+}
+
 /** The error codes an operation ended with, whether sent as a result with errors or an error message. */
 function codesOf(event: SinkEvent<unknown>): unknown[] {
   if (event.type === 'next') return (event.result.errors ?? []).map((error) => error.extensions?.code);
@@ -119,6 +124,27 @@ describe('messageAdded', () => {
     expect((await nextMessages(resumed, 1))[0]!.text).toBe('for everyone');
   });
 
+  it('each event shows the author as they are now, not as they were when the subscription started', async () => {
+    const author = await api.session('Key Rotator');
+    const room = await api.createRoom(author.token);
+    const joined = (await api.history(room.id)).at(-1)!;
+    const query = `subscription ($roomId: ID!, $after: String) {
+      messageAdded(roomId: $roomId, after: $after) { text author { name publicKey } }
+    }`;
+    const live = subscribe<{ messageAdded: { text: string; author: { publicKey: string | null } } }>(
+      sockets.open().client,
+      query,
+      { roomId: room.id, after: joined.cursor },
+    );
+    await api.send(author.token, room.id, 'before the key');
+    expect((await live.nextData()).messageAdded.author.publicKey).toBeNull();
+    await api.ok('mutation ($k: String!) { setPublicKey(publicKey: $k) { id } }', { k: 'NEW-PUBLIC-KEY' }, author.token);
+    await api.send(author.token, room.id, 'after the key');
+    const after = (await live.nextData()).messageAdded;
+    expect(after.text).toBe('after the key');
+    expect(after.author.publicKey).toBe('NEW-PUBLIC-KEY');
+  });
+
   it('a DIRECT room subscription by an outsider ends with FORBIDDEN', async () => {
     const ada = await api.session();
     const bob = await api.session();
@@ -159,19 +185,19 @@ describe('messageAdded', () => {
 describe('connection and identity', () => {
   it('a bad token in connectionParams closes the socket with 4403', async () => {
     const socket = sockets.open({ token: 'not-a-valid-token' });
-    expect((await socket.closed).code).toBe(4403);
+    expect(await connectionOutcome(socket)).toBe(4403);
   });
 
   it('an Authorization value that is not a Bearer token closes the socket with 4403', async () => {
     const { token } = await api.session();
     const socket = sockets.open({ authorization: `Basic ${token}` });
-    expect((await socket.closed).code).toBe(4403);
+    expect(await connectionOutcome(socket)).toBe(4403);
   });
 
   it('a valid token authenticates queries and mutations over the socket', async () => {
     const owner = await api.session('Socket User');
     const socket = sockets.open({ token: owner.token });
-    await socket.connected;
+    expect(await connectionOutcome(socket)).toBe('acknowledged');
     const me = await executeOverSocket(socket.client, '{ me { id name } }');
     expect(me.data).toEqual({ me: { id: owner.user.id, name: 'Socket User' } });
 
@@ -223,6 +249,23 @@ describe('presence', () => {
     expect(await api.onlineUserIds()).toContain(owner.user.id);
 
     second.unsubscribe();
+    await waitOffline(owner);
+  });
+
+  it('a typing subscription is a live subscription too: its user is online while it runs', async () => {
+    const owner = await api.session();
+    const prober = await api.session();
+    const room = await api.createRoom(owner.token);
+    await api.joinRoom(prober.token, room.id);
+    const socket = sockets.open({ token: owner.token });
+    const watch = subscribe(socket.client, TYPING, { roomId: room.id });
+    // Once a typing signal arrives the subscription is certainly set up.
+    await eventually(async () => {
+      await api.ok(SET_TYPING, { roomId: room.id, typing: true }, prober.token);
+      return watch.events.pending.length > 0;
+    }, 'typing subscription live');
+    expect(await api.onlineUserIds()).toContain(owner.user.id);
+    watch.unsubscribe();
     await waitOffline(owner);
   });
 
