@@ -40,7 +40,8 @@ interface StreamDeps {
 /**
  * Every message of the room with `seq > afterSeq`, in order, then every later one as it
  * arrives. With `afterSeq` null, only messages sent from now on. The live subscription is
- * opened before history is read, so nothing falls between the two.
+ * opened before history is read, so nothing falls between the two. Replay and live share
+ * one path: whatever arrives is held until every number before it was emitted or given up.
  */
 export function roomMessageStream(
   deps: StreamDeps,
@@ -48,43 +49,34 @@ export function roomMessageStream(
   afterSeq: number | null,
   options: MessageStreamOptions = defaultMessageStreamOptions,
 ): AsyncIterableIterator<Message> {
-  const inbox = new Inbox<Message>(options.bufferLimit);
+  const inbox = new Inbox<Message | typeof RESYNC>(options.bufferLimit);
   return closingIterator(inbox, stitch(deps, roomId, afterSeq, options, inbox));
 }
+
+/** Pushed into a stream's inbox when the bus reconnected: events may have been lost meanwhile. */
+const RESYNC = 'resync';
 
 async function* stitch(
   { repository, bus, now = Date.now }: StreamDeps,
   roomId: RoomId,
   afterSeq: number | null,
   options: MessageStreamOptions,
-  inbox: Inbox<Message>,
+  inbox: Inbox<Message | typeof RESYNC>,
 ): AsyncGenerator<Message, void, undefined> {
   const unsubscribe = await bus.subscribe(messagesTopic(roomId), (event) => {
     if (event.type === 'message') inbox.push(event.message);
   });
+  const stopResync = bus.onReconnect(() => inbox.push(RESYNC));
   try {
     let last = afterSeq ?? (await repository.getRoom(roomId))?.lastSeq ?? 0;
-
-    if (afterSeq !== null) {
-      for (;;) {
-        const page = await repository.listMessages(roomId, {
-          afterSeq: last,
-          beforeSeq: null,
-          limit: options.pageSize,
-          from: 'start',
-        });
-        for (const message of page) {
-          yield message;
-          last = message.seq;
-        }
-        if (page.length < options.pageSize) break;
-      }
-    }
-
-    // Live messages that arrived ahead of a hole, keyed by seq, until the hole is filled.
+    // Messages after `last` that cannot be emitted yet because a number before them is missing.
     const ahead = new Map<number, Message>();
-    // When the oldest open hole was first seen; null while the stream is contiguous.
-    let holeSince: number | null = null;
+    // The missing number being waited for, and since when.
+    let hole: { seq: number; since: number } | null = null;
+    // True while the repository may hold messages after `last` that the bus did not bring:
+    // history after the cursor, or what was published while the bus was disconnected.
+    let behind = afterSeq !== null;
+
     const drainContiguous = function* () {
       while (ahead.has(last + 1)) {
         const message = ahead.get(last + 1)!;
@@ -95,39 +87,49 @@ async function* stitch(
     };
 
     for (;;) {
-      const result = await inbox.take(holeSince === null ? undefined : options.gapRetryMs);
-      if (result.kind === 'closed') return;
-      if (result.kind === 'overflow') throw new StreamOverflow();
-      if (result.kind === 'items') {
-        for (const message of result.items) if (message.seq > last) ahead.set(message.seq, message);
-      }
-      yield* drainContiguous();
-
-      // A hole: read what the repository holds between `last` and the first message ahead.
-      while (ahead.size > 0) {
-        holeSince ??= now();
-        const missing = await repository.listMessages(roomId, {
+      if (behind || ahead.size > 0) {
+        const page = await repository.listMessages(roomId, {
           afterSeq: last,
-          beforeSeq: Math.min(...ahead.keys()),
+          beforeSeq: null,
           limit: options.pageSize,
           from: 'start',
         });
-        for (const message of missing) if (message.seq > last) ahead.set(message.seq, message);
+        for (const message of page) if (message.seq > last) ahead.set(message.seq, message);
         yield* drainContiguous();
-        if (missing.length < options.pageSize) break;
-      }
+        behind = page.length === options.pageSize;
 
-      if (ahead.size === 0) {
-        holeSince = null;
-      } else if (now() - holeSince! >= options.gapTimeoutMs) {
-        // Past the deadline the number's insert never landed: skip this one hole for good,
-        // and give any hole after it a full deadline of its own.
-        last = Math.min(...ahead.keys()) - 1;
+        if (ahead.size === 0) {
+          hole = null;
+        } else {
+          if (hole?.seq !== last + 1) hole = { seq: last + 1, since: now() };
+          const next = ahead.get(Math.min(...ahead.keys()))!;
+          // A number is given up once its insert can no longer land: the deadline has passed
+          // since the hole was seen, or since a later message was sent (numbers are handed
+          // out in order, so the missing one's insert began before that).
+          const deadline = Math.min(hole.since, next.sentAt.getTime()) + options.gapTimeoutMs;
+          if (now() >= deadline) {
+            last = next.seq - 1;
+            yield* drainContiguous();
+            continue;
+          }
+        }
+        if (behind && ahead.size === 0) continue;
+      }
+      if (ahead.size > options.bufferLimit) throw new StreamOverflow();
+
+      const result = await inbox.take(ahead.size > 0 ? options.gapRetryMs : undefined);
+      if (result.kind === 'closed') return;
+      if (result.kind === 'overflow') throw new StreamOverflow();
+      if (result.kind === 'items') {
+        for (const item of result.items) {
+          if (item === RESYNC) behind = true;
+          else if (item.seq > last) ahead.set(item.seq, item);
+        }
         yield* drainContiguous();
-        holeSince = ahead.size === 0 ? null : now();
       }
     }
   } finally {
+    stopResync();
     await unsubscribe();
   }
 }

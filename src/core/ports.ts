@@ -71,6 +71,12 @@ export interface EventBus {
   publish(topic: string, event: RoomEvent): Promise<void>;
   /** Calls `listener` for every event on `topic` until the returned function is called. */
   subscribe(topic: string, listener: (event: RoomEvent) => void): Promise<Unsubscribe>;
+  /**
+   * Calls `listener` each time the bus is connected again after an outage and its
+   * subscriptions are back: events published meanwhile may be lost, so streams re-read the
+   * repository. Returns a function that removes the listener.
+   */
+  onReconnect(listener: () => void): () => void;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

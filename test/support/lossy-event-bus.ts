@@ -43,6 +43,10 @@ export class LossyEventBus implements EventBus {
     };
   }
 
+  onReconnect(listener: () => void): () => void {
+    return this.inner.onReconnect(listener);
+  }
+
   ping(): Promise<void> {
     return this.inner.ping();
   }

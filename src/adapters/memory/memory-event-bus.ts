@@ -22,6 +22,11 @@ export class MemoryEventBus implements EventBus {
     };
   }
 
+  /** An in-process bus never disconnects. */
+  onReconnect(_listener: () => void): () => void {
+    return () => undefined;
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {
