@@ -55,6 +55,8 @@ export interface Page<T> {
 export class Chat {
   readonly limits: InputLimits;
   private readonly now: () => Date;
+  /** Sends with a clientMessageId under way in this process, by author and clientMessageId. */
+  private readonly sendsInFlight = new Map<string, Promise<Message>>();
 
   constructor(
     private readonly deps: ChatDeps,
@@ -224,18 +226,31 @@ export class Chat {
     const clientMessageId = checkClientMessageId(input.clientMessageId, this.limits);
     const room = await this.requireRoom(input.roomId);
     await this.requireMember(room, user);
-
-    if (clientMessageId !== null) {
-      const earlier = await this.deps.repository.findMessageByClientId(user.id, clientMessageId);
-      if (earlier) return this.sameRoom(earlier, room);
+    if (clientMessageId === null) {
+      return this.post(room.id, { kind: 'CHAT', authorId: user.id, subjectId: null, text, encrypted });
     }
+    // Concurrent retries of one send share a single attempt: racing them through the unique
+    // key would burn a sequence number per loser, and every hole stalls live streams.
+    const key = `${user.id}\u0000${clientMessageId}`;
+    let attempt = this.sendsInFlight.get(key);
+    if (!attempt) {
+      attempt = this.sendOnce(user, room, text, encrypted, clientMessageId).finally(() => this.sendsInFlight.delete(key));
+      this.sendsInFlight.set(key, attempt);
+    }
+    return this.sameRoom(await attempt, room);
+  }
+
+  /** One attempt at an idempotent send: the stored message if there is one, else a new one. */
+  private async sendOnce(user: User, room: Room, text: string, encrypted: boolean, clientMessageId: string): Promise<Message> {
+    const earlier = await this.deps.repository.findMessageByClientId(user.id, clientMessageId);
+    if (earlier) return earlier;
     try {
       return await this.post(room.id, { kind: 'CHAT', authorId: user.id, subjectId: null, text, encrypted, clientMessageId });
     } catch (error) {
-      // A concurrent retry won the race for this clientMessageId: answer with its message.
-      if (error instanceof Conflict && clientMessageId !== null) {
+      // A retry through another instance won the race for this clientMessageId: answer with its message.
+      if (error instanceof Conflict) {
         const winner = await this.deps.repository.findMessageByClientId(user.id, clientMessageId);
-        if (winner) return this.sameRoom(winner, room);
+        if (winner) return winner;
       }
       throw error;
     }
