@@ -34,13 +34,14 @@ export function toClientError(error: unknown): GraphQLError {
   }
   if (isGraphQLError(original)) {
     // Parse, validation and input-coercion errors: their text is about the client's own document.
-    const code = original.extensions?.code ?? 'BAD_USER_INPUT';
+    // yoga attaches the parser's own error as `originalError`: internal detail, never shown.
+    const { originalError: _internal, ...extensions } = original.extensions ?? {};
     return new GraphQLError(original.message, {
       ...where,
       nodes: where.nodes ?? original.nodes,
       source: original.source,
       positions: original.positions,
-      extensions: { ...original.extensions, code },
+      extensions: { ...extensions, code: extensions.code ?? 'BAD_USER_INPUT' },
     });
   }
   return new GraphQLError('Unexpected error.', { ...where, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
