@@ -7,7 +7,7 @@ export interface GraphQLContext {
   readonly chat: Chat;
   /** The signed-in user, null when no token was sent; rejects with UNAUTHENTICATED for a bad token. */
   readonly viewer: () => Promise<User | null>;
-  /** Batches and caches user lookups within one operation (authors, members). */
+  /** Batches user lookups (authors, members) made in the same tick. */
   readonly users: DataLoader<UserId, User | null>;
   /** The client's network address, for per-address limits. */
   readonly clientAddress: string;
@@ -30,10 +30,15 @@ export function createContext(
   return {
     chat,
     viewer: () => (viewer ??= token === null ? Promise.resolve(null) : chat.authenticate(token)),
-    users: new DataLoader(async (ids) => {
-      const found = new Map((await chat.getUsers(ids)).map((user) => [user.id, user]));
-      return ids.map((id) => found.get(id) ?? null);
-    }),
+    // Batches the lookups of one tick; no cache, because a subscription's context lives on
+    // across events and each event must show users as they are now.
+    users: new DataLoader(
+      async (ids) => {
+        const found = new Map((await chat.getUsers(ids)).map((user) => [user.id, user]));
+        return ids.map((id) => found.get(id) ?? null);
+      },
+      { cache: false },
+    ),
     clientAddress: input.clientAddress,
     requestId: input.requestId,
   };

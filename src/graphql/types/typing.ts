@@ -2,6 +2,7 @@
 import { parseId } from '../../core/ids.js';
 import type { TypingSignal } from '../../core/chat.js';
 import { builder } from '../builder.js';
+import { whileOnline } from './presence.js';
 import { UserRef } from './user.js';
 
 const TypingEventRef = builder.objectRef<TypingSignal>('TypingEvent').implement({
@@ -34,8 +35,10 @@ builder.subscriptionField('typing', (t) =>
     type: TypingEventRef,
     description: 'Typing signals of the room\'s other members as they happen.',
     args: { roomId: t.arg.id({ required: true, description: 'The room.' }) },
-    subscribe: async (_root, { roomId }, ctx) =>
-      ctx.chat.typingStream(await ctx.viewer(), parseId('room', roomId, 'roomId')),
+    subscribe: async (_root, { roomId }, ctx) => {
+      const viewer = await ctx.viewer();
+      return whileOnline(ctx, viewer, await ctx.chat.typingStream(viewer, parseId('room', roomId, 'roomId')));
+    },
     resolve: (signal) => signal,
   }),
 );
