@@ -5,6 +5,9 @@ import type { EventBus, Presence, Repository } from './core/ports.js';
 import { MemoryEventBus } from './adapters/memory/memory-event-bus.js';
 import { MemoryPresence } from './adapters/memory/memory-presence.js';
 import { MemoryRepository } from './adapters/memory/memory-repository.js';
+import { connectMongoRepository } from './adapters/mongo/connect-mongo-repository.js';
+import { connectRedisEventBus } from './adapters/redis/redis-event-bus.js';
+import { connectRedisPresence } from './adapters/redis/redis-presence.js';
 import type { Config } from './config.js';
 import { schema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
@@ -25,8 +28,32 @@ interface Adapters {
   presence: Presence;
 }
 
-async function createAdapters(_config: Config, _logger: Logger): Promise<Adapters> {
-  return { repository: new MemoryRepository(), bus: new MemoryEventBus(), presence: new MemoryPresence() };
+/** MongoDB and Redis where configured, the embedded adapters otherwise; closes what it opened on failure. */
+async function createAdapters(config: Config, logger: Logger): Promise<Adapters> {
+  const opened: { close(): Promise<void> }[] = [];
+  const open = async <T extends { close(): Promise<void> }>(adapter: Promise<T>): Promise<T> => {
+    const ready = await adapter;
+    opened.push(ready);
+    return ready;
+  };
+  try {
+    const repository = config.mongodbUrl
+      ? await open(connectMongoRepository(config.mongodbUrl, { logger: logger.child({ component: 'mongo' }) }))
+      : new MemoryRepository();
+    const redis = config.redisUrl
+      ? { url: config.redisUrl, prefix: config.redisKeyPrefix, logger: logger.child({ component: 'redis' }) }
+      : null;
+    const bus = redis
+      ? await open(connectRedisEventBus(redis.url, { channelPrefix: redis.prefix, logger: redis.logger }))
+      : new MemoryEventBus();
+    const presence = redis
+      ? await open(connectRedisPresence(redis.url, { keyPrefix: redis.prefix, logger: redis.logger }))
+      : new MemoryPresence();
+    return { repository, bus, presence };
+  } catch (error) {
+    await Promise.allSettled(opened.map((adapter) => adapter.close()));
+    throw error;
+  }
 }
 
 export async function buildApp(config: Config, logger: Logger): Promise<App> {

@@ -15,6 +15,7 @@ const environment = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   MONGODB_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
+  REDIS_KEY_PREFIX: z.string().min(1).max(64).default('chat:'),
   RATE_LIMITS: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   GRAPHIQL: flag(true),
@@ -31,6 +32,8 @@ export interface Config {
   readonly host: string;
   readonly mongodbUrl: string | null;
   readonly redisUrl: string | null;
+  /** Prefix of every Redis key and channel, so deployments (and tests) can share one Redis. */
+  readonly redisKeyPrefix: string;
   readonly rateLimits: string | null;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   readonly graphiql: boolean;
@@ -56,6 +59,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     mongodbUrl: e.MONGODB_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     rateLimits: e.RATE_LIMITS ?? null,
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL,

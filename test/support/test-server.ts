@@ -1,5 +1,9 @@
 // Starts the real app on a free port for a test, with the backends the environment names
-// (MONGODB_URL / REDIS_URL), so the same suites run embedded and on real backends.
+// (MONGODB_URL / REDIS_URL), so the same suites run embedded and on real backends. Each
+// server gets a database and Redis prefix of its own unless `shared` names them, as a
+// multi-instance test does to put two servers on one deployment.
+import { randomBytes } from 'node:crypto';
+import { MongoClient } from 'mongodb';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -13,11 +17,42 @@ export interface TestServer {
   readonly wsUrl: string;
   /** http://127.0.0.1:<port> */
   readonly origin: string;
+  /** What another server must be given to share this one's database and Redis namespace. */
+  readonly shared: SharedBackends;
   stop(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string | undefined> = {}): Promise<TestServer> {
-  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', HOST: '127.0.0.1', ...env });
+/** The database and Redis namespace of one deployment under test. */
+export interface SharedBackends {
+  readonly database: string;
+  readonly redisKeyPrefix: string;
+}
+
+export interface TestServerOptions {
+  /** Extra environment (e.g. RATE_LIMITS); it wins over the process environment. */
+  readonly env?: Record<string, string | undefined>;
+  /** Join another server's deployment instead of getting a fresh one. */
+  readonly shared?: SharedBackends;
+}
+
+/** A fresh namespace: one MongoDB database and one Redis key prefix nobody else uses. */
+export function newSharedBackends(): SharedBackends {
+  const id = randomBytes(6).toString('hex');
+  return { database: `chat_test_${id}`, redisKeyPrefix: `chat_test_${id}:` };
+}
+
+export async function startTestServer(options: TestServerOptions | Record<string, string | undefined> = {}): Promise<TestServer> {
+  const { env = {}, shared: given } = isOptions(options) ? options : { env: options };
+  const shared = given ?? newSharedBackends();
+  const mongodbUrl = env.MONGODB_URL ?? process.env.MONGODB_URL;
+  const config = loadConfig({
+    ...process.env,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    HOST: '127.0.0.1',
+    REDIS_KEY_PREFIX: shared.redisKeyPrefix,
+    ...env,
+    MONGODB_URL: mongodbUrl ? withDatabase(mongodbUrl, shared.database) : undefined,
+  });
   const app = await buildApp(config, createLogger(config.logLevel));
   const port = await app.start(0);
   const origin = `http://127.0.0.1:${port}`;
@@ -27,6 +62,31 @@ export async function startTestServer(env: Record<string, string | undefined> = 
     origin,
     url: `${origin}/graphql`,
     wsUrl: `ws://127.0.0.1:${port}/graphql`,
-    stop: () => app.stop(),
+    shared,
+    stop: async () => {
+      await app.stop();
+      // The first server of a deployment cleans up its database; joiners leave it alone.
+      if (mongodbUrl && !given) await dropDatabase(mongodbUrl, shared.database);
+    },
   };
+}
+
+function isOptions(value: object): value is TestServerOptions {
+  return 'env' in value || 'shared' in value;
+}
+
+/** `url` with its database path replaced by `database` (a mongodb:// URL may list many hosts, which URL cannot parse). */
+function withDatabase(url: string, database: string): string {
+  return url.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]*)(\/[^?]*)?/, `$1/${database}`);
+}
+
+async function dropDatabase(url: string, database: string): Promise<void> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 2000 });
+  try {
+    await client.db(database).dropDatabase();
+  } catch {
+    // Best effort: a leftover test database does no harm.
+  } finally {
+    await client.close();
+  }
 }
