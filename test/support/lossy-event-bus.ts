@@ -1,5 +1,6 @@
 // An EventBus wrapper for tests: drops the message events it is told to (as Redis pub/sub may),
-// counts live subscriptions, and announces each new one so a test can wait for it.
+// simulates an outage and the reconnect after it, counts live subscriptions, and announces
+// each new one so a test can wait for it.
 import type { RoomEvent } from '../../src/core/model.js';
 import type { EventBus, Unsubscribe } from '../../src/core/ports.js';
 import { AsyncQueue } from './async-queue.js';
@@ -7,9 +8,12 @@ import { AsyncQueue } from './async-queue.js';
 export class LossyEventBus implements EventBus {
   /** Sequence numbers whose message events are never delivered. */
   readonly dropSeqs = new Set<number>();
+  /** While true, every event is lost, as during a broken connection to the broker. */
+  down = false;
   /** Live subscriptions per topic. */
   readonly subscriptions = new Map<string, number>();
   private readonly subscribed = new AsyncQueue<string>();
+  private readonly reconnectListeners = new Set<() => void>();
 
   constructor(private readonly inner: EventBus) {}
 
@@ -26,7 +30,7 @@ export class LossyEventBus implements EventBus {
   }
 
   publish(topic: string, event: RoomEvent): Promise<void> {
-    if (event.type === 'message' && this.dropSeqs.has(event.message.seq)) return Promise.resolve();
+    if (this.down || (event.type === 'message' && this.dropSeqs.has(event.message.seq))) return Promise.resolve();
     return this.inner.publish(topic, event);
   }
 
@@ -44,7 +48,23 @@ export class LossyEventBus implements EventBus {
   }
 
   onReconnect(listener: () => void): () => void {
-    return this.inner.onReconnect(listener);
+    this.reconnectListeners.add(listener);
+    const stopInner = this.inner.onReconnect(listener);
+    return () => {
+      this.reconnectListeners.delete(listener);
+      stopInner();
+    };
+  }
+
+  /** Reconnect listeners registered and not yet removed. */
+  get reconnectListenerCount(): number {
+    return this.reconnectListeners.size;
+  }
+
+  /** Ends a simulated outage the way a real bus does: back up, then tells its listeners. */
+  reconnect(): void {
+    this.down = false;
+    for (const listener of [...this.reconnectListeners]) listener();
   }
 
   ping(): Promise<void> {
