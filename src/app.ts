@@ -1,13 +1,16 @@
 // The composition root: picks an adapter for every port from the configuration, wires the
 // core to them, and builds the server. Nothing else in the code base knows which adapters run.
 import { Chat } from './core/chat.js';
-import type { EventBus, Presence, Repository } from './core/ports.js';
+import type { EventBus, Presence, RateLimitStore, Repository } from './core/ports.js';
+import { RateLimiter } from './core/rate-limits.js';
 import { MemoryEventBus } from './adapters/memory/memory-event-bus.js';
 import { MemoryPresence } from './adapters/memory/memory-presence.js';
+import { MemoryRateLimitStore } from './adapters/memory/memory-rate-limit-store.js';
 import { MemoryRepository } from './adapters/memory/memory-repository.js';
 import { connectMongoRepository } from './adapters/mongo/connect-mongo-repository.js';
 import { connectRedisEventBus } from './adapters/redis/redis-event-bus.js';
 import { connectRedisPresence } from './adapters/redis/redis-presence.js';
+import { connectRedisRateLimitStore } from './adapters/redis/redis-rate-limit-store.js';
 import type { Config } from './config.js';
 import { schema } from './graphql/schema.js';
 import type { Logger } from './logger.js';
@@ -26,6 +29,7 @@ interface Adapters {
   repository: Repository;
   bus: EventBus;
   presence: Presence;
+  rateLimits: RateLimitStore;
 }
 
 /** MongoDB and Redis where configured, the embedded adapters otherwise; closes what it opened on failure. */
@@ -49,7 +53,12 @@ async function createAdapters(config: Config, logger: Logger): Promise<Adapters>
     const presence = redis
       ? await open(connectRedisPresence(redis.url, { keyPrefix: redis.prefix, logger: redis.logger }))
       : new MemoryPresence();
-    return { repository, bus, presence };
+    const rateLimits = redis
+      ? await open(
+          connectRedisRateLimitStore(redis.url, { keyPrefix: redis.prefix, initialOverrides: config.rateLimits, logger: redis.logger }),
+        )
+      : new MemoryRateLimitStore(config.rateLimits);
+    return { repository, bus, presence, rateLimits };
   } catch (error) {
     await Promise.allSettled(opened.map((adapter) => adapter.close()));
     throw error;
@@ -57,10 +66,12 @@ async function createAdapters(config: Config, logger: Logger): Promise<Adapters>
 }
 
 export async function buildApp(config: Config, logger: Logger): Promise<App> {
-  const { repository, bus, presence } = await createAdapters(config, logger);
+  const { repository, bus, presence, rateLimits } = await createAdapters(config, logger);
   const chat = new Chat({ repository, bus, presence, logger }, config.chat);
   const server = createChatServer({
     chat,
+    rateLimiter: new RateLimiter(rateLimits),
+    adminToken: config.adminToken,
     schema,
     logger,
     graphiql: config.graphiql,
@@ -73,7 +84,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     start: (port = config.port) => server.listen(port, config.host),
     stop: async () => {
       await server.close();
-      await Promise.allSettled([presence.close(), bus.close(), repository.close()]);
+      await Promise.allSettled([presence.close(), bus.close(), rateLimits.close(), repository.close()]);
     },
   };
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { defaultChatOptions, type ChatOptions } from './core/chat.js';
 import { defaultInputLimits } from './core/limits.js';
+import { parseRateLimits, type RateLimitOverrides } from './core/rate-limits.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const flag = (fallback: boolean) =>
@@ -17,6 +18,7 @@ const environment = z.object({
   REDIS_URL: z.string().url().optional(),
   REDIS_KEY_PREFIX: z.string().min(1).max(64).default('chat:'),
   RATE_LIMITS: z.string().optional(),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   GRAPHIQL: flag(true),
   INTROSPECTION: flag(true),
@@ -34,7 +36,10 @@ export interface Config {
   readonly redisUrl: string | null;
   /** Prefix of every Redis key and channel, so deployments (and tests) can share one Redis. */
   readonly redisKeyPrefix: string;
-  readonly rateLimits: string | null;
+  /** Start-up overrides of the rate limits (RATE_LIMITS). */
+  readonly rateLimits: RateLimitOverrides;
+  /** Bearer token of the admin operations (`x-admin-token` header); unset disables them. */
+  readonly adminToken: string | null;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   readonly graphiql: boolean;
   readonly introspection: boolean;
@@ -60,7 +65,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mongodbUrl: e.MONGODB_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
-    rateLimits: e.RATE_LIMITS ?? null,
+    rateLimits: parseRateLimitsVariable(e.RATE_LIMITS ?? null),
+    adminToken: e.ADMIN_TOKEN ?? null,
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL,
     introspection: e.INTROSPECTION,
@@ -76,4 +82,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionTtlMs: e.SESSION_TTL_SECONDS * 1000,
     },
   };
+}
+
+function parseRateLimitsVariable(text: string | null): RateLimitOverrides {
+  try {
+    return parseRateLimits(text);
+  } catch (error) {
+    throw new Error(`Invalid configuration:\n  ${(error as Error).message}`);
+  }
 }

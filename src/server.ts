@@ -6,18 +6,26 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, useErrorHandler, useReadinessCheck, type Plugin } from 'graphql-yoga';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Chat } from './core/chat.js';
+import { RateLimited } from './core/errors.js';
+import type { RateLimiter } from './core/rate-limits.js';
 import { createContext, bearerToken, type GraphQLContext } from './graphql/context.js';
 import { isUnexpected, toClientError } from './graphql/errors.js';
+import { useCsrfPrevention } from './graphql/plugins/csrf-prevention.js';
+import { CONNECTION_LIMIT } from './graphql/types/rate-limit.js';
 import type { Logger } from './logger.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
 export interface ServerOptions {
   readonly chat: Chat;
+  readonly rateLimiter: RateLimiter;
+  /** The admin token (`x-admin-token`), or null when admin operations are off. */
+  readonly adminToken: string | null;
   readonly schema: GraphQLSchema;
   readonly logger: Logger;
   /** Named checks of the backends; /ready is 503 naming each that rejects. */
@@ -36,6 +44,13 @@ export interface ChatServer {
   readonly httpServer: Server;
 }
 
+/** Largest HTTP request body and WebSocket message accepted, in bytes. */
+const MAX_PAYLOAD_BYTES = 64 * 1024;
+/** A WebSocket that has not sent connection_init by then is closed (4408). */
+const CONNECTION_INIT_WAIT_MS = 5_000;
+/** WebSocket close code for "too many connections from your address"; the reason says when to retry. */
+const TOO_MANY_CONNECTIONS = 4429;
+
 /** The server context yoga gets: node's request, plus connectionParams on a WebSocket. */
 interface ServerContext {
   req: IncomingMessage;
@@ -47,7 +62,7 @@ const READINESS_TIMEOUT_MS = 2000;
 const GOING_AWAY = 1001;
 
 export function createChatServer(options: ServerOptions): ChatServer {
-  const { chat, logger } = options;
+  const { chat, rateLimiter, logger } = options;
 
   const yoga = createYoga<ServerContext, GraphQLContext>({
     schema: options.schema,
@@ -57,15 +72,34 @@ export function createChatServer(options: ServerOptions): ChatServer {
     logging: logger.child({ component: 'yoga' }),
     graphiql: options.graphiql ? { subscriptionsProtocol: 'WS', title: 'Chat API' } : false,
     maskedErrors: { maskError: (error) => toClientError(error), isDev: false },
+    // Batched requests would multiply every limit by the batch size.
+    batching: false,
     context: ({ request, req, connectionParams }) => {
-      const fromParams = connectionParams?.authorization;
-      return createContext(chat, {
-        authorization: connectionParams ? (typeof fromParams === 'string' ? fromParams : null) : request.headers.get('authorization'),
-        clientAddress: req.socket.remoteAddress ?? 'unknown',
-        requestId: request?.headers.get('x-request-id') ?? randomUUID(),
-      });
+      const param = (name: string) => {
+        const value = connectionParams?.[name];
+        return typeof value === 'string' ? value : null;
+      };
+      return createContext(
+        { chat, rateLimiter, adminToken: options.adminToken },
+        {
+          authorization: connectionParams ? param('authorization') : request.headers.get('authorization'),
+          adminToken: connectionParams ? param('adminToken') : request.headers.get('x-admin-token'),
+          clientAddress: req.socket.remoteAddress ?? 'unknown',
+          requestId: request?.headers.get('x-request-id') ?? randomUUID(),
+        },
+      );
     },
     plugins: [
+      useCsrfPrevention(),
+      // Depth, aliases, tokens, directives and cost bounded; no "did you mean" field suggestions.
+      EnvelopArmorPlugin({
+        maxDepth: { n: 10 },
+        maxAliases: { n: 15 },
+        maxTokens: { n: 2000 },
+        maxDirectives: { n: 20 },
+        costLimit: { maxCost: 5000 },
+        blockFieldSuggestion: { enabled: true },
+      }),
       useReadinessCheck({ endpoint: '/ready', check: () => readiness(options.readinessChecks) }),
       useErrorHandler(({ errors, context }) => {
         for (const error of errors) {
@@ -80,15 +114,31 @@ export function createChatServer(options: ServerOptions): ChatServer {
     ],
   });
 
-  const httpServer = createServer(yoga);
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  const httpServer = createServer((req, res) => {
+    if (bodyTooLarge(req)) {
+      res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+      res.end(JSON.stringify({ errors: [{ message: 'Request body too large.', extensions: { code: 'BAD_REQUEST' } }] }));
+      return;
+    }
+    void yoga(req, res);
+  });
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: MAX_PAYLOAD_BYTES });
 
   useServer<Record<string, unknown>, { request: IncomingMessage; socket: WebSocket }>(
     {
+      connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,
       execute: (args) => (args.rootValue as EnvelopRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopRoot).subscribe(args),
       // A token in connection_init must be valid; a bad one closes with 4403 Forbidden.
       onConnect: async (ctx) => {
+        const address = ctx.extra.request.socket.remoteAddress ?? 'unknown';
+        try {
+          await rateLimiter.consume(CONNECTION_LIMIT.name, CONNECTION_LIMIT, `address:${address}`);
+        } catch (error) {
+          if (!(error instanceof RateLimited)) throw error;
+          ctx.extra.socket.close(TOO_MANY_CONNECTIONS, `Too many connections; retry in ${error.details.retryAfter} s`);
+          return false;
+        }
         const authorization = ctx.connectionParams?.authorization;
         if (authorization === undefined || authorization === null) return true;
         const token = typeof authorization === 'string' ? bearerToken(authorization) : '';
@@ -141,6 +191,20 @@ export function createChatServer(options: ServerOptions): ChatServer {
       await yoga.dispose();
     },
   };
+}
+
+/** True when the declared body length is over the limit (a chunked body is bounded as it streams). */
+function bodyTooLarge(req: IncomingMessage): boolean {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_PAYLOAD_BYTES) return true;
+  if (req.headers['transfer-encoding'] !== undefined) {
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > MAX_PAYLOAD_BYTES) req.destroy(new Error('request body too large'));
+    });
+  }
+  return false;
 }
 
 interface EnvelopRoot {

@@ -1,6 +1,7 @@
-// The Pothos schema builder: only the builder and its settings; types live in ./types.
+// The Pothos schema builder: only the builder, its plugins and their settings; types live in ./types.
 import SchemaBuilder from '@pothos/core';
 import type { GraphQLContext } from './context.js';
+import RateLimitPlugin from './plugins/rate-limit/index.js';
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -10,7 +11,13 @@ export const builder = new SchemaBuilder<{
   };
   DefaultFieldNullability: false;
 }>({
+  plugins: [RateLimitPlugin],
   defaultFieldNullability: false,
+  rateLimit: {
+    consume: (ctx, name, rule, key) => ctx.rateLimiter.consume(name, rule, key),
+    userKey: async (ctx) => (await ctx.viewer())?.id ?? null,
+    addressKey: (ctx) => ctx.clientAddress,
+  },
 });
 
 /** The builder's resolved type parameters, for helpers that take or return its refs. */

@@ -1,10 +1,15 @@
 // The per-operation context: the same shape for HTTP, SSE and WebSocket operations.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { Chat } from '../core/chat.js';
+import type { RateLimiter } from '../core/rate-limits.js';
 import type { User, UserId } from '../core/model.js';
 
 export interface GraphQLContext {
   readonly chat: Chat;
+  readonly rateLimiter: RateLimiter;
+  /** True when the request carries the configured admin token. */
+  readonly isAdmin: boolean;
   /** The signed-in user, null when no token was sent; rejects with UNAUTHENTICATED for a bad token. */
   readonly viewer: () => Promise<User | null>;
   /** Batches user lookups (authors, members) made in the same tick. */
@@ -22,13 +27,21 @@ export function bearerToken(authorization: string | null | undefined): string | 
 }
 
 export function createContext(
-  chat: Chat,
-  input: { authorization: string | null | undefined; clientAddress: string; requestId: string },
+  services: { chat: Chat; rateLimiter: RateLimiter; adminToken: string | null },
+  input: {
+    authorization: string | null | undefined;
+    adminToken: string | null | undefined;
+    clientAddress: string;
+    requestId: string;
+  },
 ): GraphQLContext {
+  const { chat, rateLimiter } = services;
   const token = bearerToken(input.authorization);
   let viewer: Promise<User | null> | undefined;
   return {
     chat,
+    rateLimiter,
+    isAdmin: services.adminToken !== null && !!input.adminToken && sameSecret(input.adminToken, services.adminToken),
     viewer: () => (viewer ??= token === null ? Promise.resolve(null) : chat.authenticate(token)),
     // Batches the lookups of one tick; no cache, because a subscription's context lives on
     // across events and each event must show users as they are now.
@@ -42,4 +55,10 @@ export function createContext(
     clientAddress: input.clientAddress,
     requestId: input.requestId,
   };
+}
+
+/** Compares secrets in constant time (hashing first makes the lengths equal). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }

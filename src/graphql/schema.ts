@@ -7,6 +7,7 @@ import './types/session.js';
 import './types/room.js';
 import './types/message.js';
 import './types/typing.js';
+import './types/rate-limit.js';
 
 builder.queryType({ description: 'Reads.' });
 builder.mutationType({ description: 'Writes. Every mutation except `createSession` needs a session token.' });

@@ -50,6 +50,8 @@ export async function startTestServer(options: TestServerOptions | Record<string
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     HOST: '127.0.0.1',
     REDIS_KEY_PREFIX: shared.redisKeyPrefix,
+    // Suites that are not about limits must not trip them; limit tests pass their own.
+    RATE_LIMITS: 'off',
     ...env,
     MONGODB_URL: mongodbUrl ? withDatabase(mongodbUrl, shared.database) : undefined,
   });

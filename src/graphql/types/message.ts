@@ -78,6 +78,7 @@ builder.queryField('messages', (t) =>
     description:
       'A room\'s history, oldest first within the page. `last: 50` is the newest 50; page back with `before`. ' +
       'NOT_FOUND for an unknown room.',
+    rateLimit: { points: 120, duration: 60 },
     args: { roomId: t.arg.id({ required: true, description: 'The room.' }), ...messagePageArgs },
     resolve: async (_root, { roomId, ...page }, ctx) =>
       toConnection(await ctx.chat.history(await ctx.viewer(), parseId('room', roomId, 'roomId'), page), messageCursorOf),
@@ -90,6 +91,7 @@ builder.mutationField('sendMessage', (t) =>
     description:
       'Sends a message to a room you are a member of. Stored before anyone sees it; ' +
       'a retry with the same `clientMessageId` returns the first message and sends nothing new.',
+    rateLimit: { points: 20, duration: 10 },
     args: {
       roomId: t.arg.id({ required: true, description: 'The room.' }),
       text: t.arg.string({ required: true, description: 'The text, 1–4,000 characters (ciphertext when `encrypted`).' }),
@@ -107,6 +109,7 @@ builder.subscriptionField('messageAdded', (t) =>
     description:
       'Every message of the room in order. With `after`, first replays what came after that cursor, ' +
       'then goes live: no gap, no duplicate.',
+    rateLimit: { points: 30, duration: 60 },
     args: {
       roomId: t.arg.id({ required: true, description: 'The room.' }),
       after: t.arg.string({ description: 'Cursor of the last message you have; omit to start from now.' }),

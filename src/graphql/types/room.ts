@@ -64,6 +64,7 @@ builder.queryFields((t) => ({
   rooms: t.field({
     type: RoomConnectionRef,
     description: 'PUBLIC rooms, newest first.',
+    rateLimit: { points: 120, duration: 60 },
     args: {
       first: t.arg.int({ description: 'Page size, 1–100 (default 50).' }),
       after: t.arg.string({ description: 'Cursor of the last room of the previous page.' }),
@@ -76,24 +77,28 @@ builder.mutationFields((t) => ({
   createRoom: t.field({
     type: RoomRef,
     description: 'Creates a PUBLIC room and makes you its first member.',
+    rateLimit: { points: 10, duration: 60 },
     args: { name: t.arg.string({ description: 'Display name, 1–64 characters; a random one when omitted.' }) },
     resolve: async (_root, { name }, ctx) => ctx.chat.createRoom(await ctx.viewer(), name),
   }),
   joinRoom: t.field({
     type: RoomRef,
     description: 'Joins a PUBLIC room and posts a JOINED message; joining again changes nothing.',
+    rateLimit: { points: 30, duration: 60 },
     args: { roomId: t.arg.id({ required: true, description: 'The room to join.' }) },
     resolve: async (_root, { roomId }, ctx) => ctx.chat.joinRoom(await ctx.viewer(), parseId('room', roomId, 'roomId')),
   }),
   leaveRoom: t.field({
     type: RoomRef,
     description: 'Leaves a room and posts a LEFT message; leaving a room you are not in changes nothing.',
+    rateLimit: { points: 30, duration: 60 },
     args: { roomId: t.arg.id({ required: true, description: 'The room to leave.' }) },
     resolve: async (_root, { roomId }, ctx) => ctx.chat.leaveRoom(await ctx.viewer(), parseId('room', roomId, 'roomId')),
   }),
   openDirectRoom: t.field({
     type: RoomRef,
     description: 'The DIRECT room of you and another user (just you, for a self-DM): the same room every time.',
+    rateLimit: { points: 30, duration: 60 },
     args: { userId: t.arg.id({ required: true, description: 'The other user; your own ID for a self-DM.' }) },
     resolve: async (_root, { userId }, ctx) =>
       ctx.chat.openDirectRoom(await ctx.viewer(), parseId('user', userId, 'userId')),

@@ -15,6 +15,7 @@ builder.mutationField('createSession', (t) =>
   t.field({
     type: SessionRef,
     description: 'Creates an anonymous user and a session for it.',
+    rateLimit: { points: 10, duration: 60, key: 'address' },
     args: { name: t.arg.string({ description: 'Display name, 1–64 characters; a random one when omitted.' }) },
     resolve: (_root, { name }, ctx) => ctx.chat.createSession(name),
   }),

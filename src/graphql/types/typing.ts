@@ -21,6 +21,7 @@ builder.mutationField('setTyping', (t) =>
   t.field({
     type: 'Boolean',
     description: 'Tells the room you started (true) or stopped (false) typing. Returns the value sent.',
+    rateLimit: { points: 30, duration: 10 },
     args: {
       roomId: t.arg.id({ required: true, description: 'A room you are a member of.' }),
       typing: t.arg.boolean({ required: true, description: 'Whether you are typing.' }),
@@ -34,6 +35,7 @@ builder.subscriptionField('typing', (t) =>
   t.field({
     type: TypingEventRef,
     description: 'Typing signals of the room\'s other members as they happen.',
+    rateLimit: { points: 30, duration: 60 },
     args: { roomId: t.arg.id({ required: true, description: 'The room.' }) },
     subscribe: async (_root, { roomId }, ctx) => {
       const viewer = await ctx.viewer();

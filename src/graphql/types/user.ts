@@ -50,6 +50,7 @@ builder.queryFields((t) => ({
   users: t.field({
     type: [UserRef],
     description: 'Many users by ID at once (e.g. to fetch public keys); unknown IDs are left out.',
+    rateLimit: { points: 120, duration: 60 },
     args: { ids: t.arg.idList({ required: true, description: 'User IDs, at most 100.' }) },
     resolve: async (_root, { ids }, ctx) => {
       if (ids.length > ctx.chat.limits.maxPageSize) {
@@ -69,6 +70,7 @@ builder.mutationField('setPublicKey', (t) =>
   t.field({
     type: UserRef,
     description: 'Publishes your public key for end-to-end encryption; replaces any earlier one.',
+    rateLimit: { points: 10, duration: 60 },
     args: { publicKey: t.arg.string({ required: true, description: 'The key, in any text encoding your clients agree on.' }) },
     resolve: async (_root, { publicKey }, ctx) => ctx.chat.setPublicKey(await ctx.viewer(), publicKey),
   }),
