@@ -14,7 +14,7 @@ import type { Chat } from './core/chat.js';
 import { RateLimited } from './core/errors.js';
 import type { RateLimiter } from './core/rate-limits.js';
 import { createContext, bearerToken, type GraphQLContext } from './graphql/context.js';
-import { isUnexpected, toClientError } from './graphql/errors.js';
+import { isUnexpected, toClientError, useContractErrorCodes } from './graphql/errors.js';
 import { useCsrfPrevention } from './graphql/plugins/csrf-prevention.js';
 import { CONNECTION_LIMIT } from './graphql/types/rate-limit.js';
 import type { Logger } from './logger.js';
@@ -91,6 +91,7 @@ export function createChatServer(options: ServerOptions): ChatServer {
     },
     plugins: [
       useCsrfPrevention(),
+      useContractErrorCodes(),
       // Depth, aliases, tokens, directives and cost bounded; no "did you mean" field suggestions.
       EnvelopArmorPlugin({
         maxDepth: { n: 10 },
@@ -156,10 +157,17 @@ export function createChatServer(options: ServerOptions): ChatServer {
           params: payload,
           connectionParams: ctx.connectionParams ?? {},
         });
+        // Errors thrown here would close the whole socket: report them on the operation instead.
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [toClientError(error)];
+        }
         const args = {
           schema,
           operationName: payload.operationName,
-          document: parse(payload.query),
+          document,
           variableValues: payload.variables,
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe } satisfies EnvelopRoot,

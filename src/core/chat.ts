@@ -4,6 +4,7 @@ import { Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated } from './
 import { newId } from './ids.js';
 import { Inbox, inboxStream } from './inbox.js';
 import {
+  characterCount,
   checkClientMessageId,
   checkName,
   checkPageSize,
@@ -108,7 +109,8 @@ export class Chat {
 
   async setPublicKey(viewer: User | null, publicKey: string): Promise<User> {
     const user = requireViewer(viewer);
-    if (publicKey.length === 0 || publicKey.length > this.limits.maxPublicKeyLength) {
+    const length = characterCount(publicKey);
+    if (length === 0 || length > this.limits.maxPublicKeyLength) {
       throw new InvalidInput(`"publicKey" must be 1 to ${this.limits.maxPublicKeyLength} characters.`, 'publicKey');
     }
     const updated = await this.deps.repository.setPublicKey(user.id, publicKey);

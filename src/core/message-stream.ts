@@ -18,6 +18,11 @@ export interface MessageStreamOptions {
   readonly gapTimeoutMs: number;
   /** Pause between repository reads while a hole stays open. @default 250 */
   readonly gapRetryMs: number;
+  /**
+   * How far another instance's clock may lag ours. A message's `sentAt` comes from the
+   * instance that stored it, so it is trusted only up to this much. @default 2000
+   */
+  readonly clockSkewMs: number;
 }
 
 export const defaultMessageStreamOptions: MessageStreamOptions = {
@@ -25,6 +30,7 @@ export const defaultMessageStreamOptions: MessageStreamOptions = {
   bufferLimit: 1000,
   gapTimeoutMs: 5000,
   gapRetryMs: 250,
+  clockSkewMs: 2000,
 };
 
 export function messagesTopic(roomId: RoomId): string {
@@ -105,8 +111,10 @@ async function* stitch(
           const next = ahead.get(Math.min(...ahead.keys()))!;
           // A number is given up once its insert can no longer land: the deadline has passed
           // since the hole was seen, or since a later message was sent (numbers are handed
-          // out in order, so the missing one's insert began before that).
-          const deadline = Math.min(hole.since, next.sentAt.getTime()) + options.gapTimeoutMs;
+          // out in order, so the missing one's insert began before that; the sender's clock
+          // is trusted up to clockSkewMs).
+          const sentBy = next.sentAt.getTime() + options.clockSkewMs;
+          const deadline = Math.min(hole.since, sentBy) + options.gapTimeoutMs;
           if (now() >= deadline) {
             last = next.seq - 1;
             yield* drainContiguous();
