@@ -84,6 +84,8 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
     start: (port = config.port) => server.listen(port, config.host),
     stop: async () => {
       await server.close();
+      // Sends that came over a socket may still be writing: let them land before the backends close.
+      await chat.drain();
       await Promise.allSettled([presence.close(), bus.close(), rateLimits.close(), repository.close()]);
     },
   };

@@ -2,7 +2,7 @@
 // graphql-ws on the same path and port. The WebSocket operations go through yoga's envelop,
 // so every plugin and the same context factory apply to all transports.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, useErrorHandler, useReadinessCheck, type Plugin } from 'graphql-yoga';
@@ -39,7 +39,10 @@ export interface ServerOptions {
 export interface ChatServer {
   /** Starts listening; port 0 picks a free one. Resolves with the bound port. */
   listen(port: number, host?: string): Promise<number>;
-  /** Stops accepting, closes every WebSocket with 1001 (clients reconnect elsewhere) and closes. */
+  /**
+   * Stops accepting, closes every WebSocket with 1001 and ends event streams (clients
+   * reconnect elsewhere and resume from their cursor), and waits for requests under way.
+   */
   close(): Promise<void>;
   readonly httpServer: Server;
 }
@@ -48,6 +51,8 @@ export interface ChatServer {
 const MAX_PAYLOAD_BYTES = 64 * 1024;
 /** A WebSocket that has not sent connection_init by then is closed (4408). */
 const CONNECTION_INIT_WAIT_MS = 5_000;
+/** How long a shutdown waits for ordinary HTTP requests to finish before cutting them off. */
+const SHUTDOWN_GRACE_MS = 5_000;
 /** WebSocket close code for "too many connections from your address"; the reason says when to retry. */
 const TOO_MANY_CONNECTIONS = 4429;
 
@@ -115,7 +120,13 @@ export function createChatServer(options: ServerOptions): ChatServer {
     ],
   });
 
+  // Server-Sent Event streams never finish by themselves; a shutdown ends them at once.
+  const eventStreams = new Set<ServerResponse>();
   const httpServer = createServer((req, res) => {
+    if (req.headers.accept?.includes('text/event-stream')) {
+      eventStreams.add(res);
+      res.on('close', () => eventStreams.delete(res));
+    }
     if (bodyTooLarge(req)) {
       res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
       res.end(JSON.stringify({ errors: [{ message: 'Request body too large.', extensions: { code: 'BAD_REQUEST' } }] }));
@@ -190,12 +201,15 @@ export function createChatServer(options: ServerOptions): ChatServer {
         });
       }),
     close: async () => {
+      // Stop accepting first; requests under way are left to finish.
+      const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       for (const socket of wsServer.clients) socket.close(GOING_AWAY, 'Server shutting down');
+      for (const stream of eventStreams) stream.end();
+      httpServer.closeIdleConnections();
+      const cutOff = setTimeout(() => httpServer.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      await drained;
+      clearTimeout(cutOff);
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
-      await new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
-        httpServer.closeIdleConnections();
-      });
       await yoga.dispose();
     },
   };

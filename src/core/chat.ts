@@ -58,6 +58,8 @@ export class Chat {
   private readonly now: () => Date;
   /** Sends with a clientMessageId under way in this process, by author and clientMessageId. */
   private readonly sendsInFlight = new Map<string, Promise<Message>>();
+  /** Every message write under way, so a shutdown can let them finish. */
+  private readonly postsInFlight = new Set<Promise<Message>>();
 
   constructor(
     private readonly deps: ChatDeps,
@@ -283,7 +285,24 @@ export class Chat {
     const afterSeq = after === null || after === undefined ? null : parseMessageCursor(after, 'after');
     const room = await this.requireRoom(roomId);
     await this.requireReader(room, viewer);
+    if (afterSeq !== null) await this.checkResumePoint(room, afterSeq);
     return afterSeq;
+  }
+
+  /** A resume cursor must name a point of this room's history that a bounded replay can reach. */
+  private async checkResumePoint(room: Room, afterSeq: number): Promise<void> {
+    // lastSeq is a hint that may trail the newest message for a moment: confirm before refusing.
+    const newest = afterSeq > room.lastSeq ? ((await this.deps.repository.lastMessage(room.id))?.seq ?? 0) : room.lastSeq;
+    if (afterSeq > newest) {
+      throw new InvalidInput('"after" is not a cursor of this room\'s history.', 'after');
+    }
+    if (newest - afterSeq > this.options.stream.maxReplay) {
+      throw new InvalidInput(
+        `"after" is more than ${this.options.stream.maxReplay} messages behind: read the history with ` +
+          '`messages(after:)` page by page, then subscribe after the newest cursor.',
+        'after',
+      );
+    }
   }
 
   /** The room's messages after `afterSeq` (or from now on), then live: ordered, no gaps, no repeats. */
@@ -315,6 +334,11 @@ export class Chat {
       if (event.type === 'typing') inbox.push({ userId: event.userId, typing: event.typing });
     });
     return inboxStream(inbox, unsubscribe);
+  }
+
+  /** Resolves once every message write under way has finished (for a graceful shutdown). */
+  async drain(): Promise<void> {
+    while (this.postsInFlight.size > 0) await Promise.allSettled([...this.postsInFlight]);
   }
 
   // ---- internals ----------------------------------------------------------------------
@@ -360,8 +384,17 @@ export class Chat {
     return message;
   }
 
+  /** Stores and publishes a message, tracked so that a shutdown waits for it. */
+  private post(...args: Parameters<Chat['write']>): Promise<Message> {
+    const work = this.write(...args);
+    this.postsInFlight.add(work);
+    const settled = () => this.postsInFlight.delete(work);
+    work.then(settled, settled);
+    return work;
+  }
+
   /** Allocates the next number, stores the message, then publishes it (write, then publish). */
-  private async post(
+  private async write(
     roomId: RoomId,
     content: {
       kind: MessageKind;

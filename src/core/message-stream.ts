@@ -11,6 +11,11 @@ export interface MessageStreamOptions {
   /** Live messages held for one subscriber before it counts as too slow. @default 1000 */
   readonly bufferLimit: number;
   /**
+   * Most messages a resume may replay; a cursor further behind is refused, and the client
+   * reads history page by page instead. @default 10000
+   */
+  readonly maxReplay: number;
+  /**
    * How long a hole in the sequence is waited on before it is skipped. It must exceed the
    * repository's insert deadline: a number whose insert is still running fills in later.
    * @default 5000
@@ -28,6 +33,7 @@ export interface MessageStreamOptions {
 export const defaultMessageStreamOptions: MessageStreamOptions = {
   pageSize: 100,
   bufferLimit: 1000,
+  maxReplay: 10_000,
   gapTimeoutMs: 5000,
   gapRetryMs: 250,
   clockSkewMs: 2000,

@@ -7,7 +7,7 @@ import { connectionType, toConnection } from './connection.js';
 import { NodeRef } from './node.js';
 import { RoomRef } from './room.js';
 import { UserRef } from './user.js';
-import { whileOnline } from './presence.js';
+import { eventOrError, subscriptionSource } from '../subscription-source.js';
 
 const MessageKindEnum = builder.enumType('MessageKind', {
   description: 'What a message records.',
@@ -118,8 +118,8 @@ builder.subscriptionField('messageAdded', (t) =>
       const viewer = await ctx.viewer();
       const room = parseId('room', roomId, 'roomId');
       const afterSeq = await ctx.chat.authorizeStream(viewer, room, after);
-      return whileOnline(ctx, viewer, ctx.chat.stream(room, afterSeq));
+      return subscriptionSource(ctx, viewer, ctx.chat.stream(room, afterSeq));
     },
-    resolve: (message) => message,
+    resolve: eventOrError,
   }),
 );

@@ -2,7 +2,7 @@
 import { parseId } from '../../core/ids.js';
 import type { TypingSignal } from '../../core/chat.js';
 import { builder } from '../builder.js';
-import { whileOnline } from './presence.js';
+import { eventOrError, subscriptionSource } from '../subscription-source.js';
 import { UserRef } from './user.js';
 
 const TypingEventRef = builder.objectRef<TypingSignal>('TypingEvent').implement({
@@ -39,8 +39,8 @@ builder.subscriptionField('typing', (t) =>
     args: { roomId: t.arg.id({ required: true, description: 'The room.' }) },
     subscribe: async (_root, { roomId }, ctx) => {
       const viewer = await ctx.viewer();
-      return whileOnline(ctx, viewer, await ctx.chat.typingStream(viewer, parseId('room', roomId, 'roomId')));
+      return subscriptionSource(ctx, viewer, await ctx.chat.typingStream(viewer, parseId('room', roomId, 'roomId')));
     },
-    resolve: (signal) => signal,
+    resolve: eventOrError,
   }),
 );
