@@ -136,7 +136,7 @@ export function createChatServer(options: ServerOptions): ChatServer {
   });
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: MAX_PAYLOAD_BYTES });
 
-  useServer<Record<string, unknown>, { request: IncomingMessage; socket: WebSocket }>(
+  useServer<Record<string, unknown>, SocketExtra>(
     {
       connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,
       execute: (args) => (args.rootValue as EnvelopRoot).execute(args),
@@ -155,10 +155,14 @@ export function createChatServer(options: ServerOptions): ChatServer {
         if (authorization === undefined || authorization === null) return true;
         const token = typeof authorization === 'string' ? bearerToken(authorization) : '';
         if (!token) return false;
-        return chat.authenticate(token).then(
-          () => true,
-          () => false,
-        );
+        const user = await chat.authenticate(token).catch(() => null);
+        if (!user) return false;
+        // A signed-in connection keeps its user online until it closes.
+        ctx.extra.leavePresence = await chat.enterPresence(user);
+        return true;
+      },
+      onClose: async (ctx) => {
+        await ctx.extra.leavePresence?.();
       },
       onSubscribe: async (ctx, _id, payload) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
@@ -228,6 +232,14 @@ function bodyTooLarge(req: IncomingMessage): boolean {
   }
   return false;
 }
+
+/** What graphql-ws keeps per WebSocket for us. */
+type SocketExtra = {
+  readonly request: IncomingMessage;
+  readonly socket: WebSocket;
+  /** Set once a signed-in connection is acknowledged; ends its presence. */
+  leavePresence?: () => Promise<void>;
+};
 
 interface EnvelopRoot {
   execute: (args: any) => any;

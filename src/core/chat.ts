@@ -2,7 +2,6 @@
 import { parseRoomCursor } from './cursor.js';
 import { Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated } from './errors.js';
 import { newId } from './ids.js';
-import { Inbox, inboxStream } from './inbox.js';
 import {
   characterCount,
   checkClientMessageId,
@@ -23,11 +22,13 @@ import { messageRange, type PageArgs } from './paging.js';
 import type { EventBus, Logger, Presence, Repository } from './ports.js';
 import { randomRoomName, randomUserName } from './random-names.js';
 import { hashSessionToken, newSessionToken } from './session-token.js';
+import { defaultTypingStreamOptions, roomTypingStream, typingTopic, type TypingSignal, type TypingStreamOptions } from './typing-stream.js';
 import { parseMessageCursor } from './cursor.js';
 
 export interface ChatOptions {
   readonly limits: InputLimits;
   readonly stream: MessageStreamOptions;
+  readonly typing: TypingStreamOptions;
   /** How long a session token stays valid. @default 30 days */
   readonly sessionTtlMs: number;
 }
@@ -35,6 +36,7 @@ export interface ChatOptions {
 export const defaultChatOptions: ChatOptions = {
   limits: defaultInputLimits,
   stream: defaultMessageStreamOptions,
+  typing: defaultTypingStreamOptions,
   sessionTtlMs: 30 * 24 * 60 * 60 * 1000,
 };
 
@@ -313,7 +315,7 @@ export class Chat {
 
   // ---- typing -------------------------------------------------------------------------
 
-  /** Tells the room's other subscribers that the viewer started or stopped typing; never stored. */
+  /** Tells the room's other members that the viewer started or stopped typing; never stored. */
   async setTyping(viewer: User | null, roomId: RoomId, typing: boolean): Promise<boolean> {
     const user = requireViewer(viewer);
     const room = await this.requireRoom(roomId);
@@ -325,15 +327,15 @@ export class Chat {
     return typing;
   }
 
-  /** Typing signals of a room's members as they happen; checks the viewer may read the room. */
+  /**
+   * The other members' typing signals as they happen, with a "stopped" for any that was not
+   * renewed in time. Members only.
+   */
   async typingStream(viewer: User | null, roomId: RoomId): Promise<AsyncIterableIterator<TypingSignal>> {
+    const user = requireViewer(viewer);
     const room = await this.requireRoom(roomId);
-    await this.requireReader(room, viewer);
-    const inbox = new Inbox<TypingSignal>(this.options.stream.bufferLimit);
-    const unsubscribe = await this.deps.bus.subscribe(typingTopic(room.id), (event) => {
-      if (event.type === 'typing') inbox.push({ userId: event.userId, typing: event.typing });
-    });
-    return inboxStream(inbox, unsubscribe);
+    await this.requireMember(room, user);
+    return roomTypingStream(this.deps.bus, room.id, user.id, this.options.typing);
   }
 
   /** Resolves once every message write under way has finished (for a graceful shutdown). */
@@ -423,15 +425,6 @@ export class Chat {
     });
     return message;
   }
-}
-
-export interface TypingSignal {
-  readonly userId: UserId;
-  readonly typing: boolean;
-}
-
-export function typingTopic(roomId: RoomId): string {
-  return `typing:${roomId}`;
 }
 
 function requireViewer(viewer: User | null): User {

@@ -378,7 +378,7 @@ describe('node and direct rooms', () => {
 describe('presence', () => {
   const ONLINE = 'query ($id: ID!) { user(id: $id) { online } }';
 
-  it('a user with a live graphql-ws subscription is online, and offline once it completes', async () => {
+  it('a user with a signed-in graphql-ws connection is online, and offline once it closes', async () => {
     const { owner, room } = await userWithRoom();
     expect((await api.ok(ONLINE, { id: owner.user.id })).user.online).toBe(false);
     expect(await api.onlineUserIds()).not.toContain(owner.user.id);
@@ -391,6 +391,7 @@ describe('presence', () => {
     expect(available.availableUsers).toContainEqual({ id: owner.user.id, name: owner.user.name, online: true });
 
     subscription.unsubscribe();
+    await socket.dispose();
     await eventually(async () => !(await api.onlineUserIds()).includes(owner.user.id), 'user offline');
     expect((await api.ok(ONLINE, { id: owner.user.id })).user.online).toBe(false);
   });

@@ -2,6 +2,7 @@
 // live delivery, replay + live stitching, authorization, close codes, presence, typing.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChatApi, type MessageInfo, type SessionInfo } from '../support/chat-api.js';
+import { subscribeSse } from '../support/sse-client.js';
 import { eventually } from '../support/eventually.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { executeOverSocket, subscribe, WsClients, type SinkEvent, type TestSubscription } from '../support/ws-client.js';
@@ -234,7 +235,7 @@ describe('connection and identity', () => {
 });
 
 describe('presence', () => {
-  it('unsubscribing takes the user offline; another live subscription keeps them online', async () => {
+  it('a signed-in socket keeps its user online while its subscriptions come and go', async () => {
     const owner = await api.session();
     const room = await api.createRoom(owner.token);
     const socket = sockets.open({ token: owner.token });
@@ -249,23 +250,26 @@ describe('presence', () => {
     expect(await api.onlineUserIds()).toContain(owner.user.id);
 
     second.unsubscribe();
+    // A round trip through the server after the unsubscribe, then presence is asked again.
+    await api.send(owner.token, room.id, 'after the last subscription');
+    expect(await api.onlineUserIds()).toContain(owner.user.id);
+    await socket.dispose();
     await waitOffline(owner);
   });
 
-  it('a typing subscription is a live subscription too: its user is online while it runs', async () => {
+  it('a typing subscription over SSE is a live subscription too: its user is online while it runs', async () => {
     const owner = await api.session();
     const prober = await api.session();
     const room = await api.createRoom(owner.token);
     await api.joinRoom(prober.token, room.id);
-    const socket = sockets.open({ token: owner.token });
-    const watch = subscribe(socket.client, TYPING, { roomId: room.id });
+    const watch = await subscribeSse(server.url, TYPING, { roomId: room.id }, owner.token);
     // Once a typing signal arrives the subscription is certainly set up.
     await eventually(async () => {
       await api.ok(SET_TYPING, { roomId: room.id, typing: true }, prober.token);
       return watch.events.pending.length > 0;
     }, 'typing subscription live');
     expect(await api.onlineUserIds()).toContain(owner.user.id);
-    watch.unsubscribe();
+    watch.abort();
     await waitOffline(owner);
   });
 
@@ -320,14 +324,20 @@ describe('typing', () => {
     ]);
   });
 
-  it('the sender\'s own signals are delivered to its own subscription too (chat.ts does not filter them)', async () => {
+  it('the sender\'s own signals are not sent back to it', async () => {
     const { ada, bob, room, next } = await typingRoom();
     await api.ok(SET_TYPING, { roomId: room.id, typing: true }, ada.token);
     await api.ok(SET_TYPING, { roomId: room.id, typing: true }, bob.token);
-    expect(await next(2)).toEqual([
-      { user: ada.user.id, typing: true },
-      { user: bob.user.id, typing: true },
-    ]);
+    // Had Ada's own signal been delivered, it would have come first.
+    expect(await next(1)).toEqual([{ user: bob.user.id, typing: true }]);
+  });
+
+  it('a non-member cannot watch typing in a PUBLIC room', async () => {
+    const ada = await api.session();
+    const eve = await api.session();
+    const room = await api.createRoom(ada.token);
+    const denied = subscribe<Typing>(sockets.open({ token: eve.token }).client, TYPING, { roomId: room.id });
+    expect(codesOf(await denied.events.next())).toEqual(['FORBIDDEN']);
   });
 
   it('typing is never stored in the history', async () => {

@@ -504,7 +504,7 @@ describe('users, keys and presence', () => {
 });
 
 describe('typing', () => {
-  it('members signal typing; subscribers receive every signal of the room, the sender\'s own included', async () => {
+  it('members signal typing; subscribers receive the other members\' signals, not their own', async () => {
     const { chat, user } = setup();
     const ada = await user();
     const bob = await user();
@@ -516,10 +516,9 @@ describe('typing', () => {
       await chat.setTyping(ada, room.id, true);
       expect(await chat.setTyping(bob, room.id, false)).toBe(false);
       const received = [];
-      for (let i = 0; i < 3; i++) received.push((await stream.next()).value);
+      for (let i = 0; i < 2; i++) received.push((await stream.next()).value);
       expect(received).toEqual([
         { userId: bob.id, typing: true },
-        { userId: ada.id, typing: true },
         { userId: bob.id, typing: false },
       ]);
     } finally {
@@ -542,6 +541,30 @@ describe('typing', () => {
     expect(await rejection(chat.setTyping(await user(), room.id, true))).toBeInstanceOf(Forbidden);
     const dm = await chat.openDirectRoom(ada, ada.id);
     expect(await rejection(chat.typingStream(await user(), dm.id))).toBeInstanceOf(Forbidden);
+  });
+
+  it('a "typing" that is not renewed is followed by a "stopped" from the server', async () => {
+    const { chat, user } = setup({ chat: { typing: { expiryMs: 30, bufferLimit: 10 } } });
+    const ada = await user();
+    const bob = await user();
+    const room = await chat.createRoom(ada);
+    await chat.joinRoom(bob, room.id);
+    const stream = await chat.typingStream(ada, room.id);
+    try {
+      await chat.setTyping(bob, room.id, true);
+      expect((await stream.next()).value).toEqual({ userId: bob.id, typing: true });
+      // Bob never says he stopped; the server says it for him.
+      expect((await stream.next()).value).toEqual({ userId: bob.id, typing: false });
+    } finally {
+      await stream.return?.();
+    }
+  });
+
+  it('a non-member of a PUBLIC room cannot watch its typing', async () => {
+    const { chat, user } = setup();
+    const ada = await user();
+    const room = await chat.createRoom(ada);
+    expect(await rejection(chat.typingStream(await user(), room.id))).toBeInstanceOf(Forbidden);
   });
 
   it('ending the typing stream unsubscribes from the bus', async () => {

@@ -1,6 +1,6 @@
 // Typing indicators: ephemeral, never stored, for members of a room.
 import { parseId } from '../../core/ids.js';
-import type { TypingSignal } from '../../core/chat.js';
+import type { TypingSignal } from '../../core/typing-stream.js';
 import { builder } from '../builder.js';
 import { eventOrError, subscriptionSource } from '../subscription-source.js';
 import { UserRef } from './user.js';
@@ -20,7 +20,9 @@ const TypingEventRef = builder.objectRef<TypingSignal>('TypingEvent').implement(
 builder.mutationField('setTyping', (t) =>
   t.field({
     type: 'Boolean',
-    description: 'Tells the room you started (true) or stopped (false) typing. Returns the value sent.',
+    description:
+      'Tells the room\'s other members you started (true) or stopped (false) typing; renew "true" every few ' +
+      'seconds while typing. Returns the value sent.',
     rateLimit: { points: 30, duration: 10 },
     args: {
       roomId: t.arg.id({ required: true, description: 'A room you are a member of.' }),
@@ -34,7 +36,9 @@ builder.mutationField('setTyping', (t) =>
 builder.subscriptionField('typing', (t) =>
   t.field({
     type: TypingEventRef,
-    description: 'Typing signals of the room\'s other members as they happen.',
+    description:
+      'Typing signals of the room\'s other members as they happen (members only). A "typing" not renewed ' +
+      'within 6 s is followed by a "stopped" from the server.',
     rateLimit: { points: 30, duration: 60 },
     args: { roomId: t.arg.id({ required: true, description: 'The room.' }) },
     subscribe: async (_root, { roomId }, ctx) => {

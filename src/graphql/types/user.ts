@@ -16,7 +16,7 @@ UserRef.implement({
     id: t.exposeID('id', { description: 'Globally unique ID ("usr_…").' }),
     name: t.exposeString('name', { description: 'Display name: chosen, or random and human-friendly ("Imperfect Seat").' }),
     online: t.boolean({
-      description: 'True while the user has a live subscription on any server instance.',
+      description: 'True while the user has a signed-in WebSocket connection or a live subscription on any server instance.',
       resolve: (user, _args, ctx) => ctx.chat.isOnline(user.id),
     }),
     publicKey: t.exposeString('publicKey', {
@@ -61,7 +61,7 @@ builder.queryFields((t) => ({
   }),
   availableUsers: t.field({
     type: [UserRef],
-    description: 'Users online now, on any server instance.',
+    description: 'Users online now (signed-in WebSocket or live subscription), on any server instance.',
     resolve: (_root, _args, ctx) => ctx.chat.availableUsers(),
   }),
 }));
