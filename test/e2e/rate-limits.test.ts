@@ -83,11 +83,20 @@ function onlyError(result: { errors?: readonly GraphQLFormattedError[] | undefin
   return result.errors![0]!;
 }
 
+/** A sink event for a failure message; a close event (not JSON-serializable) as its code and reason. */
+function describeEvent(event: SinkEvent<unknown>): string {
+  if (event.type === 'error' && typeof event.error === 'object' && event.error !== null && 'code' in event.error) {
+    const { code, reason } = event.error as { code: number; reason?: unknown };
+    return `the socket closing with ${code} (${String(reason)})`;
+  }
+  return JSON.stringify(event);
+}
+
 /** The errors an operation over graphql-ws ended with: a result with errors, or an error message. */
 function socketErrors(event: SinkEvent<unknown>): readonly GraphQLFormattedError[] {
   if (event.type === 'next') return event.result.errors ?? [];
   if (event.type === 'error' && Array.isArray(event.error)) return event.error as GraphQLFormattedError[];
-  throw new Error(`Expected errors, got ${JSON.stringify(event)}`);
+  throw new Error(`Expected errors, got ${describeEvent(event)}`);
 }
 
 /** A mutation or query sent with Accept: text/event-stream: its one `next` payload. */

@@ -16,6 +16,8 @@ export interface RawRequestOptions {
   readonly body?: string | Buffer;
   /** Source address of the connection, e.g. '127.0.0.2' (any 127.x.y.z reaches 127.0.0.1 on Linux). */
   readonly localAddress?: string;
+  /** Send the body chunked, without a Content-Length, in pieces of 16 KiB. */
+  readonly chunked?: boolean;
 }
 
 /** One request on a fresh connection; resolves with the whole response. */
@@ -28,7 +30,10 @@ export function rawRequest(url: string, options: RawRequestOptions = {}): Promis
         method: options.method ?? 'POST',
         agent: false,
         localAddress: options.localAddress,
-        headers: { ...(options.method === 'GET' ? {} : { 'content-length': Buffer.byteLength(body) }), ...options.headers },
+        headers: {
+          ...(options.method === 'GET' || options.chunked ? {} : { 'content-length': Buffer.byteLength(body) }),
+          ...options.headers,
+        },
       },
       (response) => {
         const chunks: Buffer[] = [];
@@ -40,7 +45,15 @@ export function rawRequest(url: string, options: RawRequestOptions = {}): Promis
       },
     );
     outgoing.on('error', reject);
-    outgoing.end(options.method === 'GET' ? undefined : body);
+    if (options.method === 'GET') {
+      outgoing.end();
+    } else if (options.chunked) {
+      const bytes = Buffer.from(body);
+      for (let start = 0; start < bytes.length; start += 16 * 1024) outgoing.write(bytes.subarray(start, start + 16 * 1024));
+      outgoing.end();
+    } else {
+      outgoing.end(body);
+    }
   });
 }
 
