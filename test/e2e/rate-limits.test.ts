@@ -414,6 +414,19 @@ describe('admin operations', () => {
     expectRateLimited(onlyError(result!), { limit: 'sendMessage', points: 2, duration: 60 });
   });
 
+  it('raising the points at run time keeps what callers already spent in the window', async () => {
+    const { server, api } = await serve({ ADMIN_TOKEN });
+    const owner = await api.session();
+    const room = await api.createRoom(owner.token);
+    await setRateLimit(server, 'sendMessage', '3/60s');
+    await api.send(owner.token, room.id, 'spent 1');
+    await api.send(owner.token, room.id, 'spent 2');
+    await setRateLimit(server, 'sendMessage', '4/60s');
+    const { sent, result } = await sendUntilRefused(api, owner.token, room.id, 5);
+    expect(sent).toBe(2);
+    expectRateLimited(onlyError(result!), { limit: 'sendMessage', points: 4, duration: 60 });
+  });
+
   it('rule: null restores the default', async () => {
     const { server, api } = await serve({ ADMIN_TOKEN });
     const owner = await api.session();
