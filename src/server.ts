@@ -4,10 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { GraphQLSchema } from 'graphql';
+import { NoSchemaIntrospectionCustomRule, type GraphQLSchema } from 'graphql';
 import { createYoga, useErrorHandler, useReadinessCheck, type Plugin } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Chat } from './core/chat.js';
@@ -115,7 +114,7 @@ export function createChatServer(options: ServerOptions): ChatServer {
           }
         }
       }),
-      ...(options.introspection ? [] : [useDisableIntrospection()]),
+      ...(options.introspection ? [] : [useNoIntrospection()]),
       ...(options.plugins ?? []),
     ],
   });
@@ -127,9 +126,10 @@ export function createChatServer(options: ServerOptions): ChatServer {
       eventStreams.add(res);
       res.on('close', () => eventStreams.delete(res));
     }
-    if (bodyTooLarge(req)) {
-      res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
-      res.end(JSON.stringify({ errors: [{ message: 'Request body too large.', extensions: { code: 'BAD_REQUEST' } }] }));
+    const refusal = refuseBody(req);
+    if (refusal) {
+      res.writeHead(refusal.status, { 'content-type': 'application/json', connection: 'close' });
+      res.end(JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: 'BAD_USER_INPUT' } }] }));
       return;
     }
     void yoga(req, res);
@@ -172,23 +172,24 @@ export function createChatServer(options: ServerOptions): ChatServer {
           params: payload,
           connectionParams: ctx.connectionParams ?? {},
         });
-        // Errors thrown here would close the whole socket: report them on the operation instead.
-        let document;
+        // Anything thrown here would close the whole socket (4500); parse errors and the
+        // validation rules that throw (graphql-armor) are reported on the operation instead.
         try {
-          document = parse(payload.query);
+          const document = parse(payload.query);
+          const errors = validate(schema, document);
+          if (errors.length > 0) return errors.map(toClientError);
+          return {
+            schema,
+            operationName: payload.operationName,
+            document,
+            variableValues: payload.variables,
+            contextValue: await contextFactory(),
+            rootValue: { execute, subscribe } satisfies EnvelopRoot,
+          };
         } catch (error) {
+          if (isUnexpected(error)) logger.error({ err: error }, 'unexpected error preparing a WebSocket operation');
           return [toClientError(error)];
         }
-        const args = {
-          schema,
-          operationName: payload.operationName,
-          document,
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe } satisfies EnvelopRoot,
-        };
-        const errors = validate(args.schema, args.document);
-        return errors.length > 0 ? errors.map(toClientError) : args;
       },
     },
     wsServer,
@@ -219,18 +220,25 @@ export function createChatServer(options: ServerOptions): ChatServer {
   };
 }
 
-/** True when the declared body length is over the limit (a chunked body is bounded as it streams). */
-function bodyTooLarge(req: IncomingMessage): boolean {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_PAYLOAD_BYTES) return true;
+/**
+ * Why a request body is refused before it is read, or null. A body must declare its length
+ * (GraphQL clients always do), so the limit is checked up front and never mid-stream.
+ */
+function refuseBody(req: IncomingMessage): { status: number; message: string } | null {
   if (req.headers['transfer-encoding'] !== undefined) {
-    let received = 0;
-    req.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > MAX_PAYLOAD_BYTES) req.destroy(new Error('request body too large'));
-    });
+    return { status: 411, message: 'A request body must have a Content-Length.' };
   }
-  return false;
+  if (Number(req.headers['content-length'] ?? 0) > MAX_PAYLOAD_BYTES) {
+    return { status: 413, message: `Request body larger than ${MAX_PAYLOAD_BYTES} bytes.` };
+  }
+  return null;
+}
+
+/** Refuses introspection on every transport (yoga's own plugin only sees HTTP requests). */
+function useNoIntrospection(): Plugin {
+  return {
+    onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule),
+  };
 }
 
 /** What graphql-ws keeps per WebSocket for us. */

@@ -1,18 +1,19 @@
-// The embedded RateLimitStore: rate-limiter-flexible's in-memory limiter, one per rule.
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+// The embedded RateLimitStore: rate-limiter-flexible's in-memory counters.
+import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimitStore } from '../../core/ports.js';
 import type { RateLimitOverrides, RateLimitRule } from '../../core/rate-limits.js';
 
 export class MemoryRateLimitStore implements RateLimitStore {
-  private readonly limiters = new Map<string, RateLimiterMemory>();
+  private readonly counters = new Map<string, RateLimiterMemory>();
   private current: Record<string, RateLimitRule | null>;
 
-  constructor(initialOverrides: RateLimitOverrides = {}) {
+  /** `initialOverrides` (RATE_LIMITS) stay in force under any run-time override, and return when it is removed. */
+  constructor(private readonly initialOverrides: RateLimitOverrides = {}) {
     this.current = { ...initialOverrides };
   }
 
-  async consume(name: string, rule: RateLimitRule, key: string): Promise<{ allowed: boolean; retryAfterMs: number }> {
-    return consumeWith(limiterFor(this.limiters, name, rule, (options) => new RateLimiterMemory(options)), key);
+  consume(name: string, rule: RateLimitRule, key: string): Promise<{ allowed: boolean; retryAfterMs: number }> {
+    return countCall(counterFor(this.counters, name, rule, (options) => new RateLimiterMemory(options)), rule, key);
   }
 
   async overrides(): Promise<RateLimitOverrides> {
@@ -21,47 +22,47 @@ export class MemoryRateLimitStore implements RateLimitStore {
 
   async setOverride(name: string, rule: RateLimitRule | null | undefined): Promise<void> {
     const next = { ...this.current };
-    if (rule === undefined) delete next[name];
-    else next[name] = rule;
+    if (rule !== undefined) next[name] = rule;
+    else if (name in this.initialOverrides) next[name] = this.initialOverrides[name]!;
+    else delete next[name];
     this.current = next;
   }
 
   async close(): Promise<void> {
-    this.limiters.clear();
+    this.counters.clear();
   }
 }
 
-/** rate-limiter-flexible's options for a rule; the prefix keeps each limit's counters apart. */
-export interface LimiterOptions {
+/** rate-limiter-flexible's options for one counter. */
+export interface CounterOptions {
   readonly keyPrefix: string;
   readonly points: number;
   readonly duration: number;
 }
 
 /**
- * The limiter of one (name, rule). Counters are kept per limit name and duration, so changing
- * a limit's points at run time keeps what callers already spent.
+ * The counter of a limit's window. It only counts (its own budget is unbounded) and the rule
+ * in force is applied to the count, so a limit's points can change at run time and callers
+ * keep what they already spent in the window.
  */
-export function limiterFor<L>(cache: Map<string, L>, name: string, rule: RateLimitRule, create: (options: LimiterOptions) => L): L {
-  const id = `${name}:${rule.points}:${rule.durationSeconds}`;
-  let limiter = cache.get(id);
-  if (!limiter) {
-    limiter = create({ keyPrefix: `rl:${name}:${rule.durationSeconds}`, points: rule.points, duration: rule.durationSeconds });
-    cache.set(id, limiter);
+export function counterFor<L>(cache: Map<string, L>, name: string, rule: RateLimitRule, create: (options: CounterOptions) => L): L {
+  const id = `${name}:${rule.durationSeconds}`;
+  let counter = cache.get(id);
+  if (!counter) {
+    counter = create({ keyPrefix: `rl:${id}`, points: Number.MAX_SAFE_INTEGER, duration: rule.durationSeconds });
+    cache.set(id, counter);
   }
-  return limiter;
+  return counter;
 }
 
-/** One call against a limiter: rate-limiter-flexible rejects with a RateLimiterRes when over. */
-export async function consumeWith(
-  limiter: { consume(key: string): Promise<RateLimiterRes> },
+/** Counts one call and judges it against `rule`. */
+export async function countCall(
+  counter: { consume(key: string): Promise<RateLimiterRes> },
+  rule: RateLimitRule,
   key: string,
 ): Promise<{ allowed: boolean; retryAfterMs: number }> {
-  try {
-    await limiter.consume(key);
-    return { allowed: true, retryAfterMs: 0 };
-  } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) return { allowed: false, retryAfterMs: rejection.msBeforeNext };
-    throw rejection;
-  }
+  const counted = await counter.consume(key);
+  return counted.consumedPoints <= rule.points
+    ? { allowed: true, retryAfterMs: 0 }
+    : { allowed: false, retryAfterMs: counted.msBeforeNext };
 }

@@ -6,7 +6,7 @@ import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { Unavailable } from '../../core/errors.js';
 import type { Logger, RateLimitStore } from '../../core/ports.js';
 import { formatRule, parseRule, type RateLimitOverrides, type RateLimitRule } from '../../core/rate-limits.js';
-import { consumeWith, limiterFor } from '../memory/memory-rate-limit-store.js';
+import { countCall, counterFor } from '../memory/memory-rate-limit-store.js';
 import { closeRedisConnection, createRedisConnection, waitUntilReady } from './redis-connection.js';
 
 export interface RedisRateLimitStoreOptions {
@@ -52,19 +52,19 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   consume(name: string, rule: RateLimitRule, key: string): Promise<{ allowed: boolean; retryAfterMs: number }> {
-    const limiter = limiterFor(this.limiters, name, rule, (limit) => {
-      const keyPrefix = `${this.keyPrefix}${limit.keyPrefix}`;
+    const counter = counterFor(this.limiters, name, rule, (options) => {
+      const keyPrefix = `${this.keyPrefix}${options.keyPrefix}`;
       return new RateLimiterRedis({
-        ...limit,
+        ...options,
         keyPrefix,
         storeClient: this.command,
         // Answer at once from this instance's own counters while Redis is not there, rather
         // than refusing everyone or letting everyone through.
         rejectIfRedisNotReady: true,
-        insuranceLimiter: new RateLimiterMemory({ ...limit, keyPrefix }),
+        insuranceLimiter: new RateLimiterMemory({ ...options, keyPrefix }),
       });
     });
-    return consumeWith(limiter, key);
+    return countCall(counter, rule, key);
   }
 
   async overrides(): Promise<RateLimitOverrides> {
