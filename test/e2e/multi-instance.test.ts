@@ -8,6 +8,7 @@ import { MongoClient } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChatApi, type MessageInfo, type SessionInfo } from '../support/chat-api.js';
 import { eventually } from '../support/eventually.js';
+import { subscribeSse } from '../support/sse-client.js';
 import { subscribe, WsClients, type TestSubscription } from '../support/ws-client.js';
 
 const mongodbUrl = process.env.MONGODB_URL;
@@ -33,8 +34,8 @@ interface ServerProcess {
   output(): string;
 }
 
-const MESSAGE_ADDED = `subscription ($roomId: ID!) {
-  messageAdded(roomId: $roomId) { id kind text cursor author { id } }
+const MESSAGE_ADDED = `subscription ($roomId: ID!, $after: String) {
+  messageAdded(roomId: $roomId, after: $after) { id kind text cursor author { id } }
 }`;
 type Added = { messageAdded: Pick<MessageInfo, 'id' | 'kind' | 'text' | 'cursor' | 'author'> };
 
@@ -189,17 +190,21 @@ suite(title, () => {
     expect(sent.author).toEqual({ id: alice.user.id });
   });
 
+  // The longer timeout bounds sixty writes through one database on a loaded machine; it asserts nothing.
   it('a subscriber on A receives every message sent through B, and A’s own, in order; history is the same through both', async () => {
     const alice = await a.api.session('Alice');
     const bob = await b.api.session('Bob');
     const room = await a.api.createRoom(alice.token);
     await b.api.joinRoom(bob.token, room.id);
 
+    // Resumed from the last message, so nothing is missed however long the set-up takes; a
+    // probe from B that arrives proves the live topic is subscribed (it is, before replay
+    // starts), so everything after it comes through Redis from the other process.
+    const joined = (await a.api.history(room.id)).at(-1)!;
     const socket = socketsOnA.open({ token: alice.token });
-    const live = subscribe<Added>(socket.client, MESSAGE_ADDED, { roomId: room.id });
-    // Her subscription marks her online once it is set up; seen through B, that is also
-    // the proof that A's presence reaches B's readers.
-    await eventually(() => isOnlineThrough(b, alice), 'Alice online, asked through B');
+    const live = subscribe<Added>(socket.client, MESSAGE_ADDED, { roomId: room.id, after: joined.cursor });
+    const probe = await b.api.send(bob.token, room.id, 'probe');
+    expect((await live.nextData()).messageAdded.id).toBe(probe.id);
 
     const bobTexts = Array.from({ length: 50 }, (_, i) => `B ${i}`);
     const aliceTexts = Array.from({ length: 10 }, (_, i) => `A ${i}`);
@@ -220,16 +225,16 @@ suite(title, () => {
     const historyOnA = await a.api.history(room.id);
     const historyOnB = await b.api.history(room.id);
     expect(historyOnB).toEqual(historyOnA);
-    // The two JOINED messages, then exactly what the subscriber received, in the same order.
-    expect(historyOnA.slice(0, 2).map((m) => m.kind)).toEqual(['JOINED', 'JOINED']);
-    expect(historyOnA.slice(2).map((m) => m.id)).toEqual(received.map((m) => m.id));
-    expect(historyOnA.slice(2).map((m) => m.cursor)).toEqual(received.map((m) => m.cursor));
+    // The two JOINED messages and the probe, then exactly what the subscriber received, in the same order.
+    expect(historyOnA.slice(0, 3).map((m) => m.kind)).toEqual(['JOINED', 'JOINED', 'CHAT']);
+    expect(historyOnA.slice(3).map((m) => m.id)).toEqual(received.map((m) => m.id));
+    expect(historyOnA.slice(3).map((m) => m.cursor)).toEqual(received.map((m) => m.cursor));
 
     // Nothing more arrives: the next one after a marker is the marker itself.
     await b.api.send(bob.token, room.id, 'marker');
     expect((await nextMessages(live, 1))[0]!.text).toBe('marker');
     expect(live.events.pending).toEqual([]);
-  });
+  }, 40_000);
 
   it('a cursor from one instance pages the same history on the other', async () => {
     const alice = await a.api.session();
@@ -246,18 +251,36 @@ suite(title, () => {
     expect(texts.slice(1)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
   });
 
-  it('a user subscribed on A is online when asked through B, and offline once the subscription ends', async () => {
+  it('a user signed in on A over a WebSocket is online when asked through B, and offline once it closes', async () => {
     const alice = await a.api.session('Alice');
     const room = await a.api.createRoom(alice.token);
     expect(await isOnlineThrough(b, alice)).toBe(false);
 
     const socket = socketsOnA.open({ token: alice.token });
-    const live = subscribe<Added>(socket.client, MESSAGE_ADDED, { roomId: room.id });
+    subscribe<Added>(socket.client, MESSAGE_ADDED, { roomId: room.id });
     await eventually(() => isOnlineThrough(b, alice), 'Alice online, asked through B');
     expect(await b.api.onlineUserIds()).toContain(alice.user.id);
 
-    live.unsubscribe();
-    await live.ended;
+    await socket.dispose();
+    await eventually(async () => !(await isOnlineThrough(b, alice)), 'Alice offline, asked through B');
+    expect(await b.api.onlineUserIds()).not.toContain(alice.user.id);
+  });
+
+  it('a user subscribed on A over SSE is online when asked through B, and offline once the subscription ends', async () => {
+    const alice = await a.api.session('Alice');
+    const room = await a.api.createRoom(alice.token);
+    const joined = (await a.api.history(room.id)).at(-1)!;
+    const watch = await subscribeSse(a.api.url, MESSAGE_ADDED, { roomId: room.id, after: joined.cursor }, alice.token);
+    try {
+      // Once a message arrives the subscription is certainly set up.
+      const probe = await a.api.send(alice.token, room.id, 'probe');
+      expect((await watch.nextPayload<Added>()).data?.messageAdded.id).toBe(probe.id);
+      expect(await isOnlineThrough(b, alice)).toBe(true);
+      expect(await b.api.onlineUserIds()).toContain(alice.user.id);
+    } finally {
+      watch.abort();
+    }
+    await watch.ended;
     await eventually(async () => !(await isOnlineThrough(b, alice)), 'Alice offline, asked through B');
     expect(await b.api.onlineUserIds()).not.toContain(alice.user.id);
   });
