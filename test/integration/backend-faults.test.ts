@@ -248,6 +248,19 @@ suite(title, () => {
       expect(stream.events.pending).toEqual([]);
     });
 
+    it('a WebSocket signed in with a valid token is not refused as Forbidden (4403) while the database is down', async () => {
+      const owner = await api.session('Owner');
+      const outcome = await whileDown(ferret, async () => {
+        const socket = sockets.open({ token: owner.token });
+        return Promise.race([socket.connected.then(() => 'acknowledged' as const), socket.closed]);
+      });
+      console.log(`a signed-in WebSocket with FerretDB down: ${JSON.stringify(outcome)}`);
+      // 4403 tells the client its token is bad: it would drop a good session and sign in again
+      // as someone else. The token is fine; the database is not, and that is worth a retry.
+      expect(outcome).not.toMatchObject({ code: 4403 });
+      if (outcome !== 'acknowledged') expect(outcome.reason).not.toMatch(INTERNALS);
+    });
+
     it('every other operation that needs the database answers UNAVAILABLE, never INTERNAL_SERVER_ERROR or driver text', async () => {
       const owner = await api.session('Owner');
       const joiner = await api.session('Joiner');
@@ -303,6 +316,29 @@ suite(title, () => {
       const after = await api.send(owner.token, room.id, 'after Redis is back');
       expect((await live.nextData()).messageAdded.id).toBe(after.id);
       expect(live.events.pending).toEqual([]);
+    });
+  });
+
+  describe('Redis down', () => {
+    it('what needs Redis (presence, starting a stream) answers UNAVAILABLE; the rest works', async () => {
+      const owner = await api.session('Owner');
+      const room = await api.createRoom(owner.token);
+      await whileDown(redis, async () => {
+        await readinessBecomes(503, '/ready is 503 with Redis down');
+        const other = await api.session('Other');
+        await api.joinRoom(other.token, room.id);
+        await api.createRoom(other.token);
+        expectUnavailable(await api.request('{ availableUsers { id } }'), 'availableUsers');
+        expectUnavailable(await api.request('query ($id: ID!) { user(id: $id) { online } }', { id: owner.user.id }), 'User.online');
+
+        const socket = sockets.open({ token: owner.token });
+        const outcome = await Promise.race([socket.connected.then(() => 'acknowledged' as const), socket.closed]);
+        expect(outcome).toBe('acknowledged');
+        const stream = subscribe<Added>(socket.client, MESSAGE_ADDED, { roomId: room.id });
+        const event = await stream.events.next();
+        expect(event.type === 'next' ? errorCodes(event.result as GraphQLResponse) : event, JSON.stringify(event)).toEqual(['UNAVAILABLE']);
+        if (event.type === 'next') expectNoInternals(event.result.errors ?? [], 'messageAdded');
+      });
     });
   });
 
