@@ -209,6 +209,13 @@ describe('no field suggestions', () => {
     expect(socketErrors(first).length).toBeGreaterThanOrEqual(1);
     expect(JSON.stringify(socketErrors(first))).not.toMatch(/did you mean/i);
   });
+
+  it('a validation error over graphql-ws carries no HTTP-only extension (as over HTTP)', async () => {
+    const overHttp = await post(TYPOS[0]![1]);
+    expect(overHttp.errors![0]!.extensions?.http).toBeUndefined();
+    const { first } = await overSocket(sockets, TYPOS[0]![1]);
+    expect(socketErrors(first)[0]!.extensions?.http).toBeUndefined();
+  });
 });
 
 describe('HTTP requests', () => {
