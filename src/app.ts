@@ -13,6 +13,7 @@ import { connectRedisPresence } from './adapters/redis/redis-presence.js';
 import { connectRedisRateLimitStore } from './adapters/redis/redis-rate-limit-store.js';
 import type { Config } from './config.js';
 import { schema } from './graphql/schema.js';
+import { declaredLimits } from './graphql/types/rate-limit.js';
 import type { Logger } from './logger.js';
 import { createChatServer, type ChatServer } from './server.js';
 
@@ -66,6 +67,7 @@ async function createAdapters(config: Config, logger: Logger): Promise<Adapters>
 }
 
 export async function buildApp(config: Config, logger: Logger): Promise<App> {
+  checkRateLimitNames(config);
   const { repository, bus, presence, rateLimits } = await createAdapters(config, logger);
   const chat = new Chat({ repository, bus, presence, logger }, config.chat);
   const server = createChatServer({
@@ -89,4 +91,13 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       await Promise.allSettled([presence.close(), bus.close(), rateLimits.close(), repository.close()]);
     },
   };
+}
+
+/** A misspelt name in RATE_LIMITS would silently change nothing: refuse to start instead. */
+function checkRateLimitNames(config: Config): void {
+  const known = declaredLimits(schema);
+  const unknown = Object.keys(config.rateLimits).filter((name) => name !== '*' && !known.has(name));
+  if (unknown.length > 0) {
+    throw new Error(`Invalid configuration:\n  RATE_LIMITS: no limit named ${unknown.join(', ')}; known: ${[...known.keys()].join(', ')}`);
+  }
 }

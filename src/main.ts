@@ -5,10 +5,7 @@ import { createLogger } from './logger.js';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
-const config = loadConfig();
-const logger = createLogger(config.logLevel);
-const app = await buildApp(config, logger);
-const port = await app.start();
+const { app, port, config, logger } = await startOrExit();
 logger.info(
   { port, repository: config.mongodbUrl ? 'mongodb' : 'memory', pubsub: config.redisUrl ? 'redis' : 'in-process' },
   `chat API ready at http://localhost:${port}/graphql`,
@@ -33,4 +30,17 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       },
     );
   });
+}
+
+/** Starts the app; a bad configuration or an unreachable backend ends the process with one clear line. */
+async function startOrExit() {
+  try {
+    const config = loadConfig();
+    const logger = createLogger(config.logLevel);
+    const app = await buildApp(config, logger);
+    return { app, port: await app.start(), config, logger };
+  } catch (error) {
+    console.error(`chat API failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
 }

@@ -13,7 +13,7 @@ import type { Chat } from './core/chat.js';
 import { RateLimited } from './core/errors.js';
 import type { RateLimiter } from './core/rate-limits.js';
 import { createContext, bearerToken, type GraphQLContext } from './graphql/context.js';
-import { isUnexpected, toClientError, useContractErrorCodes } from './graphql/errors.js';
+import { isUnexpected, toClientError, toSocketError, useContractErrorCodes } from './graphql/errors.js';
 import { useCsrfPrevention } from './graphql/plugins/csrf-prevention.js';
 import { CONNECTION_LIMIT } from './graphql/types/rate-limit.js';
 import type { Logger } from './logger.js';
@@ -177,7 +177,7 @@ export function createChatServer(options: ServerOptions): ChatServer {
         try {
           const document = parse(payload.query);
           const errors = validate(schema, document);
-          if (errors.length > 0) return errors.map(toClientError);
+          if (errors.length > 0) return errors.map(toSocketError);
           return {
             schema,
             operationName: payload.operationName,
@@ -188,7 +188,7 @@ export function createChatServer(options: ServerOptions): ChatServer {
           };
         } catch (error) {
           if (isUnexpected(error)) logger.error({ err: error }, 'unexpected error preparing a WebSocket operation');
-          return [toClientError(error)];
+          return [toSocketError(error)];
         }
       },
     },

@@ -62,6 +62,23 @@ export function toClientError(error: unknown): GraphQLError {
 }
 
 /**
+ * The error as a WebSocket client sees it: without `extensions.http`, which yoga reads (and
+ * removes) to pick an HTTP status and which means nothing on a socket.
+ */
+export function toSocketError(error: unknown): GraphQLError {
+  const clientError = toClientError(error);
+  if (!clientError.extensions.http) return clientError;
+  const { http: _http, ...extensions } = clientError.extensions;
+  return new GraphQLError(clientError.message, {
+    nodes: clientError.nodes,
+    source: clientError.source,
+    positions: clientError.positions,
+    path: clientError.path,
+    extensions,
+  });
+}
+
+/**
  * Maps parse and validation errors too (yoga reports them without `maskError`), so every
  * error a client sees carries a contract code, on every transport.
  */

@@ -33,7 +33,7 @@ const RateLimitRef = builder.objectRef<RateLimitView>('RateLimit').implement({
 });
 
 /** Every limit the schema declares, plus the connection limit, with its default rule. */
-function declaredLimits(schema: GraphQLSchema): Map<string, RateLimitRule> {
+export function declaredLimits(schema: GraphQLSchema): Map<string, RateLimitRule> {
   const limits = new Map<string, RateLimitRule>([[CONNECTION_LIMIT.name, CONNECTION_LIMIT]]);
   for (const type of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
     for (const field of Object.values(type?.getFields() ?? {})) {
