@@ -109,7 +109,8 @@ suite(title, () => {
     });
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`server ${name} did not log its port within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
+      const late = () => new Error(`server ${name} did not log its port within ${START_TIMEOUT_MS} ms:\n${output}`);
+      timer = setTimeout(() => reject(late()), START_TIMEOUT_MS);
     });
     try {
       const bound = await Promise.race([port, deadline]);
