@@ -7,6 +7,7 @@ import { connectionType, toConnection } from './connection.js';
 import { NodeRef } from './node.js';
 import { RoomRef } from './room.js';
 import { UserRef } from './user.js';
+import { roomOf, userOf } from '../message-lookups.js';
 import { eventOrError, subscriptionSource } from '../subscription-source.js';
 
 const MessageKindEnum = builder.enumType('MessageKind', {
@@ -33,19 +34,19 @@ MessageRef.implement({
     room: t.field({
       type: RoomRef,
       description: 'The room it belongs to.',
-      resolve: async (message, _args, ctx) => (await ctx.chat.getRoom(message.roomId))!,
+      resolve: async (message, _args, ctx) => (await roomOf(ctx, message))!,
     }),
     author: t.field({
       type: UserRef,
       nullable: true,
       description: 'Who wrote it; null for system messages.',
-      resolve: (message, _args, ctx) => (message.authorId === null ? null : ctx.users.load(message.authorId)),
+      resolve: (message, _args, ctx) => userOf(ctx, message, message.authorId),
     }),
     subject: t.field({
       type: UserRef,
       nullable: true,
       description: 'For JOINED and LEFT: the user who joined or left; null otherwise.',
-      resolve: (message, _args, ctx) => (message.subjectId === null ? null : ctx.users.load(message.subjectId)),
+      resolve: (message, _args, ctx) => userOf(ctx, message, message.subjectId),
     }),
     kind: t.field({ type: MessageKindEnum, description: 'CHAT or a system kind.', resolve: (message) => message.kind }),
     text: t.exposeString('text', { description: 'The text; for encrypted messages, the opaque ciphertext.' }),
