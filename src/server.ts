@@ -10,7 +10,8 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Chat } from './core/chat.js';
-import { RateLimited } from './core/errors.js';
+import { RateLimited, Unauthenticated, Unavailable } from './core/errors.js';
+import type { User } from './core/model.js';
 import type { RateLimiter } from './core/rate-limits.js';
 import { createContext, bearerToken, type GraphQLContext } from './graphql/context.js';
 import { isUnexpected, toClientError, toSocketError, useContractErrorCodes } from './graphql/errors.js';
@@ -52,6 +53,8 @@ const MAX_PAYLOAD_BYTES = 64 * 1024;
 const CONNECTION_INIT_WAIT_MS = 5_000;
 /** How long a shutdown waits for ordinary HTTP requests to finish before cutting them off. */
 const SHUTDOWN_GRACE_MS = 5_000;
+/** WebSocket close code 1013: a backend is down; the client should reconnect later (its token is fine). */
+const TRY_AGAIN_LATER = 1013;
 /** WebSocket close code for "too many connections from your address"; the reason says when to retry. */
 const TOO_MANY_CONNECTIONS = 4429;
 
@@ -155,8 +158,18 @@ export function createChatServer(options: ServerOptions): ChatServer {
         if (authorization === undefined || authorization === null) return true;
         const token = typeof authorization === 'string' ? bearerToken(authorization) : '';
         if (!token) return false;
-        const user = await chat.authenticate(token).catch(() => null);
-        if (!user) return false;
+        let user: User;
+        try {
+          user = await chat.authenticate(token);
+        } catch (error) {
+          if (error instanceof Unauthenticated) return false;
+          // The token may be fine: say "try again later", so the client keeps its session.
+          if (error instanceof Unavailable) {
+            ctx.extra.socket.close(TRY_AGAIN_LATER, 'A backend is unavailable; try again shortly.');
+            return false;
+          }
+          throw error;
+        }
         // A signed-in connection keeps its user online until it closes.
         ctx.extra.leavePresence = await chat.enterPresence(user);
         return true;

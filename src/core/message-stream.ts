@@ -1,5 +1,6 @@
 // A room's messages as one ordered stream: replay from the repository after a cursor, then
 // live events from the bus, stitched so that no message is missed, repeated or reordered.
+import { Unavailable } from './errors.js';
 import { StreamOverflow } from './stream-errors.js';
 import { closingIterator, Inbox } from './inbox.js';
 import type { Message, RoomId } from './model.js';
@@ -28,6 +29,8 @@ export interface MessageStreamOptions {
    * instance that stored it, so it is trusted only up to this much. @default 2000
    */
   readonly clockSkewMs: number;
+  /** How long a stream waits for an unreachable repository before it ends with UNAVAILABLE. @default 30000 */
+  readonly outageToleranceMs: number;
 }
 
 export const defaultMessageStreamOptions: MessageStreamOptions = {
@@ -37,6 +40,7 @@ export const defaultMessageStreamOptions: MessageStreamOptions = {
   gapTimeoutMs: 5000,
   gapRetryMs: 250,
   clockSkewMs: 2000,
+  outageToleranceMs: 30_000,
 };
 
 export function messagesTopic(roomId: RoomId): string {
@@ -89,6 +93,8 @@ async function* stitch(
     // history after the cursor, or what was published while the bus was disconnected.
     let behind = afterSeq !== null;
 
+    const readAfter = (seq: number) =>
+      repository.listMessages(roomId, { afterSeq: seq, beforeSeq: null, limit: options.pageSize, from: 'start' });
     const drainContiguous = function* () {
       while (ahead.has(last + 1)) {
         const message = ahead.get(last + 1)!;
@@ -98,40 +104,47 @@ async function* stitch(
       }
     };
 
+    // Since when the repository has been failing to answer, while we need it.
+    let unreachableSince: number | null = null;
+
     for (;;) {
       if (behind || ahead.size > 0) {
-        const page = await repository.listMessages(roomId, {
-          afterSeq: last,
-          beforeSeq: null,
-          limit: options.pageSize,
-          from: 'start',
+        const page = await readAfter(last).catch((error: unknown) => {
+          // Ride out a short outage: no hole may be skipped unread, so wait and read again.
+          unreachableSince ??= now();
+          if (!(error instanceof Unavailable) || now() - unreachableSince >= options.outageToleranceMs) throw error;
+          return null;
         });
-        for (const message of page) if (message.seq > last) ahead.set(message.seq, message);
-        yield* drainContiguous();
-        behind = page.length === options.pageSize;
+        if (page) {
+          unreachableSince = null;
+          for (const message of page) if (message.seq > last) ahead.set(message.seq, message);
+          yield* drainContiguous();
+          behind = page.length === options.pageSize;
 
-        if (ahead.size === 0) {
-          hole = null;
-        } else {
-          if (hole?.seq !== last + 1) hole = { seq: last + 1, since: now() };
-          const next = ahead.get(Math.min(...ahead.keys()))!;
-          // A number is given up once its insert can no longer land: the deadline has passed
-          // since the hole was seen, or since a later message was sent (numbers are handed
-          // out in order, so the missing one's insert began before that; the sender's clock
-          // is trusted up to clockSkewMs).
-          const sentBy = next.sentAt.getTime() + options.clockSkewMs;
-          const deadline = Math.min(hole.since, sentBy) + options.gapTimeoutMs;
-          if (now() >= deadline) {
-            last = next.seq - 1;
-            yield* drainContiguous();
-            continue;
+          if (ahead.size === 0) {
+            hole = null;
+          } else {
+            if (hole?.seq !== last + 1) hole = { seq: last + 1, since: now() };
+            const next = ahead.get(Math.min(...ahead.keys()))!;
+            // A number is given up once its insert can no longer land: the deadline has passed
+            // since the hole was seen, or since a later message was sent (numbers are handed
+            // out in order, so the missing one's insert began before that; the sender's clock
+            // is trusted up to clockSkewMs).
+            const sentBy = next.sentAt.getTime() + options.clockSkewMs;
+            const deadline = Math.min(hole.since, sentBy) + options.gapTimeoutMs;
+            if (now() >= deadline) {
+              last = next.seq - 1;
+              yield* drainContiguous();
+              continue;
+            }
           }
+          if (behind && ahead.size === 0) continue;
         }
-        if (behind && ahead.size === 0) continue;
       }
       if (ahead.size > options.bufferLimit) throw new StreamOverflow();
 
-      const result = await inbox.take(ahead.size > 0 ? options.gapRetryMs : undefined);
+      const waiting = behind || ahead.size > 0;
+      const result = await inbox.take(waiting ? options.gapRetryMs : undefined);
       if (result.kind === 'closed') return;
       if (result.kind === 'overflow') throw new StreamOverflow();
       if (result.kind === 'items') {
