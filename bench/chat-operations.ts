@@ -1,0 +1,36 @@
+// The GraphQL operations the benchmarks send, and the setup steps every scenario shares.
+import type { GraphQLHttp } from './graphql-http.js';
+
+export const CREATE_SESSION = 'mutation CreateSession { createSession { token user { id } } }';
+export const CREATE_ROOM = 'mutation CreateRoom($name: String) { createRoom(name: $name) { id } }';
+export const SEND_MESSAGE =
+  'mutation SendMessage($roomId: ID!, $text: String!) { sendMessage(roomId: $roomId, text: $text) { id cursor sentAt } }';
+/** The ingestion floor: a mutation that runs the whole HTTP and GraphQL pipeline but no resolver. */
+export const TRIVIAL_MUTATION = 'mutation Floor { __typename }';
+/** What every live subscriber asks for: the fields a chat client shows. */
+export const MESSAGE_ADDED =
+  'subscription MessageAdded($roomId: ID!) { messageAdded(roomId: $roomId) { id roomId kind text sentAt cursor author { id name } } }';
+export const HISTORY_PAGE = `query History($roomId: ID!, $before: String) {
+  messages(roomId: $roomId, last: 50, before: $before) {
+    edges { cursor node { id kind text sentAt author { id name } } }
+    pageInfo { hasPreviousPage startCursor }
+  }
+}`;
+
+export interface Sender {
+  readonly token: string;
+  readonly userId: string;
+  readonly roomId: string;
+}
+
+/** A new user and a new PUBLIC room it is a member of. */
+export async function createSenderAndRoom(http: GraphQLHttp): Promise<Sender> {
+  const { createSession } = await http.execute<{ createSession: { token: string; user: { id: string } } }>(CREATE_SESSION);
+  const { createRoom } = await http.execute<{ createRoom: { id: string } }>(CREATE_ROOM, { name: 'bench' }, createSession.token);
+  return { token: createSession.token, userId: createSession.user.id, roomId: createRoom.id };
+}
+
+/** The body of a sendMessage request, serialized. */
+export function sendMessageBody(roomId: string, text: string): string {
+  return JSON.stringify({ query: SEND_MESSAGE, variables: { roomId, text }, operationName: 'SendMessage' });
+}

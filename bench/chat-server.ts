@@ -1,0 +1,28 @@
+// Starts the chat API under test as production runs it (`node --import tsx src/main.ts`) on a
+// free loopback port, rate limits off, on a given deployment. BENCH_CPU_PROF=<dir> profiles it;
+// BENCH_SERVER_ENTRY=<compiled main.js> runs a `tsc -p tsconfig.build.json` build instead.
+import { startServerProcess, type ServerProcess } from './server-process.js';
+import type { Deployment } from './backends.js';
+
+export interface ChatServerOptions {
+  /** Start with the inspector on loopback (to force a GC from outside, for memory figures). */
+  readonly inspect?: boolean;
+}
+
+export function startChatServer(deployment: Deployment, options: ChatServerOptions = {}): Promise<ServerProcess> {
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const compiled = process.env.BENCH_SERVER_ENTRY || undefined;
+  return startServerProcess({
+    script: compiled ?? 'src/main.ts',
+    tsx: compiled === undefined,
+    env: {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      RATE_LIMITS: 'off',
+      ...deployment.env,
+    },
+    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    inspect: options.inspect ?? false,
+  });
+}
