@@ -1,0 +1,130 @@
+// Fan-out: one room, N live subscribers in a child process, M messages sent over HTTP;
+// deliveries/s and publish-to-deliver latency, against a raw `ws` broadcast floor.
+import type { Backend } from './backends.js';
+import { BroadcastDriver } from './broadcast-driver.js';
+import { createSenderAndRoom } from './chat-operations.js';
+import { startChatServer } from './chat-server.js';
+import { GraphQLHttp } from './graphql-http.js';
+import type { Sizes } from './options.js';
+import { CpuMeter } from './proc-stats.js';
+import type { ScenarioResult } from './scenario.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
+import { perSecond, summarize, type LatencySummary } from './stats.js';
+import { SubscriberPool } from './subscriber-pool.js';
+import type { SubscriberMode } from './subscriber-protocol.js';
+import { formatNumber, formatRatio, type ResultRow } from './table.js';
+
+/** Connections each subscriber process opens at once. */
+const OPEN_CONCURRENCY = 50;
+
+interface FanoutFigures {
+  readonly deliveriesPerSecond: number;
+  readonly latency: LatencySummary;
+  readonly cpu: string;
+  /** Server CPU time per delivery, in µs: the cost that contention for the cores does not change. */
+  readonly serverCpuPerDelivery: number;
+  readonly problems: string[];
+}
+
+export async function runFanout(backend: Backend, sizes: Sizes['fanout']): Promise<ScenarioResult> {
+  const rows: ResultRow[] = [];
+  const notes: string[] = [];
+  for (const subscribers of sizes.subscribers) {
+    const floor = await measureFloor(subscribers, sizes);
+    const chat = await measureChat(backend, subscribers, sizes);
+    const size = `N=${subscribers.toLocaleString('en-US')}, M=${sizes.messages}`;
+    const tag = `[${backend.name}]`;
+    rows.push(
+      {
+        what: `fan-out deliveries/s ${tag}`,
+        size,
+        value: formatNumber(chat.deliveriesPerSecond),
+        floor: formatNumber(floor.deliveriesPerSecond),
+        ratio: formatRatio(chat.deliveriesPerSecond, floor.deliveriesPerSecond),
+        target: 'ratio ≥ 0.70',
+      },
+      latencyRow(`fan-out latency p50 ${tag}`, size, chat.latency.p50, floor.latency.p50),
+      latencyRow(`fan-out latency p99 ${tag}`, size, chat.latency.p99, floor.latency.p99),
+    );
+    notes.push(
+      `fan-out ${tag} ${size}: CPU while measured: chat API ${chat.cpu}; floor ${floor.cpu}. ` +
+        `Server CPU per delivery: chat API ${formatNumber(chat.serverCpuPerDelivery)} µs, floor ${formatNumber(floor.serverCpuPerDelivery)} µs ` +
+        `(CPU-normalised ratio ${formatRatio(floor.serverCpuPerDelivery, chat.serverCpuPerDelivery)}). ` +
+        `Latency max: chat API ${formatNumber(chat.latency.max)} ms, floor ${formatNumber(floor.latency.max)} ms.`,
+      ...[...chat.problems, ...floor.problems].map((problem) => `fan-out ${tag} ${size}: ${problem}`),
+    );
+  }
+  return { rows, notes };
+}
+
+function latencyRow(what: string, size: string, value: number, floor: number): ResultRow {
+  return { what, size, value: `${formatNumber(value)} ms`, floor: `${formatNumber(floor)} ms`, ratio: formatRatio(value, floor), target: '— (lower is better)' };
+}
+
+async function measureChat(backend: Backend, subscribers: number, sizes: Sizes['fanout']): Promise<FanoutFigures> {
+  const deployment = backend.fresh();
+  const server = await startChatServer(deployment);
+  try {
+    const setup = new GraphQLHttp(server.url, 1);
+    const sender = await createSenderAndRoom(setup);
+    setup.close();
+    return await measure(server, 'graphql-ws', sender, subscribers, sizes, 'chat API');
+  } finally {
+    await server.stop();
+    await deployment.cleanup();
+  }
+}
+
+async function measureFloor(subscribers: number, sizes: Sizes['fanout']): Promise<FanoutFigures> {
+  const server = await startServerProcess({ script: 'bench/raw-broadcast-server.ts' });
+  try {
+    return await measure(server, 'raw', { token: 'floor', roomId: 'room_floor' }, subscribers, sizes, 'floor');
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measure(
+  server: ServerProcess,
+  mode: SubscriberMode,
+  target: { token: string; roomId: string },
+  subscribers: number,
+  sizes: Sizes['fanout'],
+  label: string,
+): Promise<FanoutFigures> {
+  const pool = SubscriberPool.start(1);
+  const http = new GraphQLHttp(server.url, 1);
+  try {
+    const opened = await pool.open({
+      url: server.wsUrl,
+      total: subscribers,
+      mode,
+      roomId: target.roomId,
+      concurrency: OPEN_CONCURRENCY,
+      measuredMessages: sizes.messages,
+    });
+    if (opened.failed > 0) throw new Error(`${label}: ${opened.failed} of ${subscribers} subscribers failed to open: ${opened.firstError}`);
+    const driver = new BroadcastDriver(http, target, pool);
+    await driver.probe();
+    await driver.warmUp(sizes.warmupMessages, sizes.window);
+    const cpu = new CpuMeter({ server: server.pid, clients: pool.pids[0]!, sender: process.pid });
+    const { firstSentAt } = await driver.measure(sizes.messages, sizes.window);
+    const usage = cpu.format();
+    const serverSeconds = cpu.used('server');
+    const report = await pool.report();
+    const expected = subscribers * sizes.messages;
+    const problems: string[] = [];
+    if (report.deliveries !== expected) problems.push(`${label}: ${report.deliveries} deliveries, expected ${expected}`);
+    if (report.lost > 0) problems.push(`${label}: ${report.lost} subscriptions ended early`);
+    return {
+      deliveriesPerSecond: perSecond(report.deliveries, report.lastAt - firstSentAt),
+      latency: summarize(report.latencies),
+      cpu: usage,
+      serverCpuPerDelivery: (serverSeconds * 1e6) / report.deliveries,
+      problems,
+    };
+  } finally {
+    http.close();
+    await pool.close();
+  }
+}

@@ -1,0 +1,57 @@
+// The fan-out and memory floor, run as a process of its own: a bare `ws` server that answers a
+// sendMessage-shaped POST by serializing one graphql-transport-ws `next` frame, once, and
+// writing it to every connected socket. No GraphQL, no per-socket work beyond the write.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, WebSocket } from 'ws';
+
+const server = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    const body = JSON.parse(Buffer.concat(chunks).toString()) as { variables?: { roomId?: string; text?: string } };
+    const message = fakeMessage(body.variables?.roomId ?? 'room_unknown', body.variables?.text ?? '');
+    const frame = Buffer.from(JSON.stringify({ id: '1', type: 'next', payload: { data: { messageAdded: message } } }));
+    for (const socket of sockets.clients) {
+      if (socket.readyState === WebSocket.OPEN) socket.send(frame, { binary: false });
+    }
+    const answer = JSON.stringify({ data: { sendMessage: { id: message.id, cursor: message.cursor, sentAt: message.sentAt } } });
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) });
+    res.end(answer);
+  });
+});
+const sockets = new WebSocketServer({ server, path: '/graphql' });
+
+let seq = 0;
+const author = { id: `usr_${randomId()}`, name: 'Bench Author' };
+
+/** The same fields, and about the same sizes, as the chat API's messageAdded payload. */
+function fakeMessage(roomId: string, text: string) {
+  seq++;
+  return {
+    id: `msg_${randomId()}`,
+    roomId,
+    kind: 'CHAT',
+    text,
+    sentAt: new Date().toISOString(),
+    cursor: Buffer.from(`m:${seq}`).toString('base64url'),
+    author,
+  };
+}
+
+function randomId(): string {
+  return randomBytes(16).toString('base64url').slice(0, 22);
+}
+
+server.listen(0, '127.0.0.1', () => {
+  const { port } = server.address() as AddressInfo;
+  process.stdout.write(`${JSON.stringify({ msg: 'raw broadcast floor ready', port })}\n`);
+});
+
+process.on('SIGTERM', () => {
+  for (const socket of sockets.clients) socket.terminate();
+  sockets.close();
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+});

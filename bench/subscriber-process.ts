@@ -1,0 +1,118 @@
+// Child process entry: opens many subscriber clients to one server (real graphql-ws clients with
+// one messageAdded subscription each, or plain ws clients for the raw floor) and counts what
+// they receive through DeliveryCounter; commanded by SubscriberPool over IPC.
+import { createClient, type Client } from 'graphql-ws';
+import { WebSocket } from 'ws';
+import { DeliveryCounter } from './delivery-counter.js';
+import { MESSAGE_ADDED } from './chat-operations.js';
+import type { ChildCommand, ChildEvent, SubscriberMode } from './subscriber-protocol.js';
+
+const counter = new DeliveryCounter((seq) => send({ type: 'complete', seq }));
+const closers: (() => void)[] = [];
+let lost = 0;
+let open = 0;
+
+function send(event: ChildEvent): void {
+  process.send!(event);
+}
+
+process.on('message', (command: ChildCommand) => {
+  void handle(command).catch((error: unknown) => send({ type: 'failed', message: String((error as Error).stack ?? error) }));
+});
+// The parent going away ends this process too.
+process.on('disconnect', () => process.exit(0));
+
+async function handle(command: ChildCommand): Promise<void> {
+  switch (command.type) {
+    case 'open': {
+      const { url, count, mode, roomId, concurrency, measuredMessages } = command;
+      const outcome = await openAll(count, concurrency, () => openOne(mode, url, roomId));
+      open += outcome.open;
+      counter.expect(open, measuredMessages);
+      send({ type: 'opened', ...outcome });
+      return;
+    }
+    case 'report':
+      send({ type: 'report', report: counter.report(), lost });
+      return;
+    case 'close':
+      for (const close of closers) close();
+      send({ type: 'closed' });
+      return;
+  }
+}
+
+async function openAll(count: number, concurrency: number, open: () => Promise<void>) {
+  let started = 0;
+  let opened = 0;
+  let failed = 0;
+  let firstError: string | null = null;
+  const worker = async () => {
+    while (started < count) {
+      started++;
+      try {
+        await open();
+        opened++;
+      } catch (error) {
+        failed++;
+        firstError ??= String((error as Error).message ?? error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return { open: opened, failed, firstError };
+}
+
+function openOne(mode: SubscriberMode, url: string, roomId: string): Promise<void> {
+  return mode === 'graphql-ws' ? openGraphQLWs(url, roomId) : openRawWs(url);
+}
+
+/** A real graphql-ws client with one messageAdded subscription; resolves once acknowledged. */
+function openGraphQLWs(url: string, roomId: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let acknowledged = false;
+    const client: Client = createClient({
+      url,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: true,
+      on: {
+        connected: () => {
+          acknowledged = true;
+          resolve();
+        },
+        closed: (event) => {
+          if (!acknowledged) reject(new Error(`closed before acknowledged: ${(event as { code?: number }).code}`));
+        },
+      },
+    });
+    client.subscribe<{ messageAdded: { text: string } }>(
+      { query: MESSAGE_ADDED, variables: { roomId } },
+      {
+        next: (result) => counter.record(result.data?.messageAdded.text),
+        error: () => {
+          lost++;
+        },
+        complete: () => undefined,
+      },
+    );
+    closers.push(() => void client.dispose());
+  });
+}
+
+/** A plain ws client; every text frame is parsed as graphql-ws would and counted the same way. */
+function openRawWs(url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.on('open', resolve);
+    socket.on('error', reject);
+    socket.on('close', () => {
+      lost++;
+    });
+    socket.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString()) as { type?: string; payload?: { data?: { messageAdded?: { text?: unknown } } } };
+      if (frame.type === 'next') counter.record(frame.payload?.data?.messageAdded?.text);
+    });
+    closers.push(() => socket.terminate());
+  });
+}
