@@ -134,7 +134,7 @@ describe('graceful shutdown of the server process', () => {
     const room = await api.createRoom(owner.token);
     // One keep-alive connection, reused for every request while the server keeps it open.
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const send = (text: string) => {
+    const send = (text: string, headers: Record<string, string> = {}) => {
       const body = JSON.stringify({ query: SEND, variables: { roomId: room.id, text } });
       const req = httpRequest(proc!.url, {
         agent,
@@ -143,7 +143,8 @@ describe('graceful shutdown of the server process', () => {
           'content-type': 'application/json',
           accept: 'application/graphql-response+json',
           authorization: `Bearer ${owner.token}`,
-          'content-length': Buffer.byteLength(body),
+          'content-length': String(Buffer.byteLength(body)),
+          ...headers,
         },
       });
       const response = new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
@@ -155,6 +156,8 @@ describe('graceful shutdown of the server process', () => {
         });
         req.once('error', reject);
       });
+      // Awaited later; a failure before then must not count as unhandled.
+      response.catch(() => undefined);
       return { req, body, response };
     };
     try {
@@ -163,9 +166,13 @@ describe('graceful shutdown of the server process', () => {
       expect((await warmUp.response).status).toBe(200);
 
       // A send whose body is only half written: the server is in the middle of that request.
-      const inFlight = send('under way at SIGTERM');
+      // Its "100 Continue" proves the server has read the headers, so the request is under way.
+      const inFlight = send('under way at SIGTERM', { expect: '100-continue' });
+      const continued = new Promise<void>((resolve) => inFlight.req.once('continue', () => resolve()));
+      inFlight.req.flushHeaders();
+      await continued;
+      expect(inFlight.req.reusedSocket, 'the second request went out on the kept-alive connection').toBe(true);
       inFlight.req.write(inFlight.body.slice(0, 20));
-      await eventually(() => inFlight.req.reusedSocket, 'the second request went out on the kept-alive connection');
       proc.process.kill('SIGTERM');
       await eventually(() => proc!.logs.includes('"msg":"shutting down"'), 'the process began its shutdown', { attempts: 500 });
       inFlight.req.end(inFlight.body.slice(20));
@@ -177,14 +184,24 @@ describe('graceful shutdown of the server process', () => {
       const late = send('sent after the shutdown began');
       late.req.end(late.body);
       const outcome = await late.response.then(
-        (response) => `answered ${response.status}: ${response.body}`,
-        (error: Error) => `refused (${error.message})`,
+        (response) => ({ served: isSent(response.body), said: `answered ${response.status}: ${response.body}` }),
+        (error: Error) => ({ served: false, said: `refused (${error.message})` }),
       );
-      console.log(`shutdown, keep-alive: in-flight answer said connection: ${answered.connection}; the next request was ${outcome}`);
-      expect(outcome, 'a request that arrived after the shutdown began was served').toMatch(/^refused/);
+      console.log(`shutdown, keep-alive: in-flight answer said connection: ${answered.connection}; the next request was ${outcome.said}`);
+      // Refused outright, or answered without doing it (e.g. 503 and "Connection: close"): either is fine.
+      expect(outcome.served, `a send that arrived after the shutdown began was carried out: ${outcome.said}`).toBe(false);
       expect(await proc.exited).toEqual({ code: 0, signal: null });
     } finally {
       agent.destroy();
     }
   }, 30_000);
 });
+
+/** True when a response body says a message was sent. */
+function isSent(body: string): boolean {
+  try {
+    return typeof (JSON.parse(body) as { data?: { sendMessage?: { id?: unknown } } }).data?.sendMessage?.id === 'string';
+  } catch {
+    return false;
+  }
+}
