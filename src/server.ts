@@ -124,7 +124,18 @@ export function createChatServer(options: ServerOptions): ChatServer {
 
   // Server-Sent Event streams never finish by themselves; a shutdown ends them at once.
   const eventStreams = new Set<ServerResponse>();
+  let shuttingDown = false;
   const httpServer = createServer((req, res) => {
+    if (shuttingDown) {
+      // A kept-alive connection may still bring requests: refuse them, so nothing new starts.
+      res.writeHead(503, { 'content-type': 'application/json', connection: 'close', 'retry-after': '1' });
+      res.end(JSON.stringify({ errors: [{ message: 'The server is shutting down; retry.', extensions: { code: 'UNAVAILABLE' } }] }));
+      return;
+    }
+    // Once a request under way at shutdown is answered, its connection is closed at once.
+    res.on('finish', () => {
+      if (shuttingDown) httpServer.closeIdleConnections();
+    });
     if (req.headers.accept?.includes('text/event-stream')) {
       eventStreams.add(res);
       res.on('close', () => eventStreams.delete(res));
@@ -220,6 +231,7 @@ export function createChatServer(options: ServerOptions): ChatServer {
       }),
     close: async () => {
       // Stop accepting first; requests under way are left to finish.
+      shuttingDown = true;
       const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       for (const socket of wsServer.clients) socket.close(GOING_AWAY, 'Server shutting down');
       for (const stream of eventStreams) stream.end();
