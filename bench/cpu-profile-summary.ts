@@ -1,5 +1,6 @@
 // Summarises V8 .cpuprofile files (from BENCH_CPU_PROF=<dir>): the functions and the packages
 // with the most self time. Usage: tsx bench/cpu-profile-summary.ts <file.cpuprofile>... [--top 25]
+// (each server writes two: *.0.001.* is its main thread, *.1.002.* tsx's loader thread).
 import { readFileSync } from 'node:fs';
 
 interface ProfileNode {

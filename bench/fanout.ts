@@ -54,6 +54,11 @@ export async function runFanout(backend: Backend, sizes: Sizes['fanout']): Promi
       ...[...chat.problems, ...floor.problems].map((problem) => `fan-out ${tag} ${size}: ${problem}`),
     );
   }
+  notes.push(
+    `fan-out [${backend.name}]: subscribers are anonymous graphql-ws clients (raw ws for the floor) in one child process; ` +
+      `sends are paced to at most ${sizes.window} messages not yet received by every subscriber, after ${sizes.warmupMessages} warm-up messages; ` +
+      'latency = receipt time − send time written into the text (same clock, same machine).',
+  );
   return { rows, notes };
 }
 

@@ -76,7 +76,8 @@ export async function runIngestion(backend: Backend, sizes: Sizes['ingestion']):
       },
     ];
     const notes = [
-      `ingestion ${tag}: floor is \`${TRIVIAL_MUTATION}\` on the same server, same connections and headers.`,
+      `ingestion ${tag}: floor is \`${TRIVIAL_MUTATION}\` on the same server, same connections and headers (Authorization included); ` +
+        'sends carry no clientMessageId.',
       describeLoadResult(`ingestion ${tag} floor`, floor),
       describeLoadResult(`ingestion ${tag} sendMessage, 1 room`, sends),
       `ingestion ${tag} 1 room: CPU-normalised ratio ${formatRatio(floor.serverCpuPerRequest, sends.serverCpuPerRequest)} (floor ÷ sendMessage server CPU per request).`,

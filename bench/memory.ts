@@ -65,7 +65,8 @@ export async function runMemory(backend: Backend, sizes: Sizes['memory']): Promi
     ],
     notes: [
       `memory ${tag}: RSS read from /proc/<pid>/status after ${sizes.settleMs / 1000} s of quiet; GC forced through the ` +
-        `inspector (--inspect on 127.0.0.1, HeapProfiler.collectGarbage), nothing in src/; clients in ${sizes.clientProcesses} processes.`,
+        `inspector (--inspect on 127.0.0.1, HeapProfiler.collectGarbage), nothing in src/; clients in ${sizes.clientProcesses} processes, ` +
+        'anonymous (a PUBLIC room needs no token), so no presence entries are included.',
       describe('chat API', chat),
       describe('floor', floor),
     ],

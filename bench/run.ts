@@ -5,6 +5,7 @@ import { runFanout } from './fanout.js';
 import { runHistory } from './history.js';
 import { runIngestion } from './ingestion.js';
 import { describeLoad, describeMachine } from './machine.js';
+import { describeRevision } from './revision.js';
 import { runMemory } from './memory.js';
 import { scenariosFromEnv, sizesFromEnv, type ScenarioName, type Sizes } from './options.js';
 import type { ScenarioResult } from './scenario.js';
@@ -30,6 +31,7 @@ function run(name: ScenarioName, backend: Backend, all: Sizes): Promise<Scenario
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 console.log(describeMachine().join('\n'));
+console.log(describeRevision());
 console.log(`sizes: ${sizes.name}; backends: ${backends.map((backend) => backend.name).join(', ')}; scenarios: ${scenarios.join(', ')}`);
 console.log(`chat API under test: node ${process.env.BENCH_SERVER_ENTRY || '--import tsx src/main.ts'} (own process, LOG_LEVEL=info, RATE_LIMITS=off)`);
 
