@@ -24,6 +24,7 @@ interface Total {
   failed: number;
   elapsedMs: number;
   serverCpuSeconds: number;
+  firstFailure: string | null;
 }
 
 export async function runHistory(backend: Backend, sizes: HistorySizes): Promise<ScenarioResult> {
@@ -57,8 +58,8 @@ export async function runHistory(backend: Backend, sizes: HistorySizes): Promise
     }
     // Short alternating rounds, so that a change of background load affects both positions alike.
     const totals: Record<'start' | 'end', Total> = {
-      start: { completed: 0, failed: 0, elapsedMs: 0, serverCpuSeconds: 0 },
-      end: { completed: 0, failed: 0, elapsedMs: 0, serverCpuSeconds: 0 },
+      start: { completed: 0, failed: 0, elapsedMs: 0, serverCpuSeconds: 0, firstFailure: null },
+      end: { completed: 0, failed: 0, elapsedMs: 0, serverCpuSeconds: 0, firstFailure: null },
     };
     const cpu = new CpuMeter({ server: server.pid, client: process.pid });
     for (let round = 0; round < sizes.rounds; round++) {
@@ -89,7 +90,8 @@ export async function runHistory(backend: Backend, sizes: HistorySizes): Promise
         ...filled.notes,
         `history ${tag}: value = page before message #${sizes.nearStart} (deep), floor = page before #${sizes.nearEnd} (recent); ` +
           `${sizes.rounds} alternating rounds of ${sizes.phaseMs / 1000} s per position; ` +
-          `${totals.start.completed + totals.end.completed} pages, ${totals.start.failed + totals.end.failed} failed; CPU ${usage}; ` +
+          `${totals.start.completed + totals.end.completed} pages, ${totals.start.failed + totals.end.failed} failed` +
+          `${failureOf(totals)}; CPU ${usage}; ` +
           `server CPU per page: deep ${formatNumber(cpuPerPage(totals.start))} µs, recent ${formatNumber(cpuPerPage(totals.end))} µs ` +
           `(CPU-normalised ratio ${formatRatio(cpuPerPage(totals.end), cpuPerPage(totals.start))})`,
       ],
@@ -157,8 +159,14 @@ async function fill(
   }
 }
 
+function failureOf(totals: Record<'start' | 'end', Total>): string {
+  const first = totals.start.firstFailure ?? totals.end.firstFailure;
+  return first === null ? '' : ` (first: ${first})`;
+}
+
 function add(total: Total, result: LoadResult): void {
   total.completed += result.completed;
   total.failed += result.failed;
   total.elapsedMs += result.elapsedMs;
+  total.firstFailure ??= result.firstFailure;
 }
