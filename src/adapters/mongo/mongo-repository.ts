@@ -21,6 +21,7 @@ import {
 import { isDuplicateKey, translateMongoError } from './mongo-errors.js';
 import { historyQuery, publicRoomsQuery } from './queries.js';
 import { claimSeqRange } from './seq-claims.js';
+import { SeqBatcher } from './seq-batcher.js';
 
 export interface MongoRepositoryTimeouts {
   /** Server-side limit of each operation (maxTimeMS). */
@@ -32,6 +33,15 @@ export interface MongoRepositoryTimeouts {
 export class MongoRepository implements Repository {
   private readonly collections: ChatCollections;
   private readonly ops: { readonly maxTimeMS: number };
+  private readonly seqBatcher = new SeqBatcher((roomId, count) =>
+    this.run('seq_claims', () =>
+      claimSeqRange(this.collections, roomId, count, {
+        maxTimeMS: this.ops.maxTimeMS,
+        contentionTimeoutMs: this.timeouts.contentionTimeoutMs,
+        logger: this.logger,
+      }),
+    ),
+  );
 
   /** Uses `client` (connected or not) and owns it: `close()` closes it. */
   constructor(
@@ -170,13 +180,7 @@ export class MongoRepository implements Repository {
   }
 
   allocateSeq(roomId: RoomId, count = 1): Promise<number | null> {
-    return this.run('seq_claims', () =>
-      claimSeqRange(this.collections, roomId, count, {
-        maxTimeMS: this.ops.maxTimeMS,
-        contentionTimeoutMs: this.timeouts.contentionTimeoutMs,
-        logger: this.logger,
-      }),
-    );
+    return this.seqBatcher.allocate(roomId, count);
   }
 
   insertMessage(message: Message): Promise<void> {

@@ -36,7 +36,7 @@ export async function claimSeqRange(
 ): Promise<number | null> {
   const { maxTimeMS } = options;
   const giveUpAt = Date.now() + options.contentionTimeoutMs;
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     const after = await lastClaimed(collections, roomId, maxTimeMS);
     if (after === null) return null;
     const last = after + count;
@@ -45,6 +45,8 @@ export async function claimSeqRange(
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       if (Date.now() >= giveUpAt) throw new Unavailable('database', { cause: error });
+      // Another instance won this number: back off a little (jittered) so the racers spread out.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
       continue;
     }
     await collections.rooms.updateOne({ _id: roomId }, { $max: { lastSeq: last } }, { maxTimeMS }).catch((error: unknown) => {
