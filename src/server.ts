@@ -125,6 +125,7 @@ export function createChatServer(options: ServerOptions): ChatServer {
   // Server-Sent Event streams never finish by themselves; a shutdown ends them at once.
   const eventStreams = new Set<ServerResponse>();
   let shuttingDown = false;
+  const pending = new Set<ServerResponse>();
   const httpServer = createServer((req, res) => {
     if (shuttingDown) {
       // A kept-alive connection may still bring requests: refuse them, so nothing new starts.
@@ -132,7 +133,10 @@ export function createChatServer(options: ServerOptions): ChatServer {
       res.end(JSON.stringify({ errors: [{ message: 'The server is shutting down; retry.', extensions: { code: 'UNAVAILABLE' } }] }));
       return;
     }
-    // Once a request under way at shutdown is answered, its connection is closed at once.
+    // Once a request under way at shutdown is answered, its connection is closed at once,
+    // and the answer says so, so the client does not send its next request down it.
+    pending.add(res);
+    res.on('close', () => pending.delete(res));
     res.on('finish', () => {
       if (shuttingDown) httpServer.closeIdleConnections();
     });
@@ -232,6 +236,7 @@ export function createChatServer(options: ServerOptions): ChatServer {
     close: async () => {
       // Stop accepting first; requests under way are left to finish.
       shuttingDown = true;
+      for (const res of pending) if (!res.headersSent) res.setHeader('connection', 'close');
       const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       for (const socket of wsServer.clients) socket.close(GOING_AWAY, 'Server shutting down');
       for (const stream of eventStreams) stream.end();
