@@ -81,6 +81,9 @@ export function createChatServer(options: ServerOptions): ChatServer {
     maskedErrors: { maskError: (error) => toClientError(error), isDev: false },
     // Batched requests would multiply every limit by the batch size.
     batching: false,
+    // The HTTP handler below refuses oversized bodies before yoga reads them; yoga's own
+    // limiter would stream every body through another pipeline for nothing (~10% of a request).
+    maxRequestBodySize: false,
     context: ({ request, req, connectionParams }) => {
       const param = (name: string) => {
         const value = connectionParams?.[name];
