@@ -357,6 +357,26 @@ describe('node and direct rooms', () => {
     expect(data.room).toEqual({ kind: 'DIRECT', members: [{ id: solo.user.id }], lastMessage: null });
   });
 
+  it('concurrent openDirectRoom calls from both sides all get one and the same room', async () => {
+    const ada = await api.session('Ada');
+    const bob = await api.session('Bob');
+    const rooms = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        i % 2 === 0 ? api.openDirectRoom(ada.token, bob.user.id) : api.openDirectRoom(bob.token, ada.user.id),
+      ),
+    );
+    expect(new Set(rooms.map((room) => room.id)).size).toBe(1);
+    const data = await api.ok('query ($id: ID!) { room(id: $id) { members { id } } }', { id: rooms[0]!.id }, ada.token);
+    expect(data.room.members).toHaveLength(2);
+  });
+
+  it('a self-DM stores each message once', async () => {
+    const solo = await api.session('Solo');
+    const room = await api.openDirectRoom(solo.token, solo.user.id);
+    await api.send(solo.token, room.id, 'note to self');
+    expect((await api.history(room.id, solo.token)).map((m) => m.text)).toEqual(['note to self']);
+  });
+
   it('a DIRECT room and its messages are invisible by lookup to outsiders', async () => {
     const ada = await api.session();
     const bob = await api.session();
