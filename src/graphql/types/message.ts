@@ -4,7 +4,7 @@ import { parseId } from '../../core/ids.js';
 import type { Message } from '../../core/model.js';
 import { builder } from '../builder.js';
 import { connectionType, toConnection } from './connection.js';
-import { NodeRef } from './node.js';
+import { isNodeOfKind, NodeRef } from './node.js';
 import { RoomRef } from './room.js';
 import { UserRef } from './user.js';
 import { roomOf, userOf } from '../message-lookups.js';
@@ -27,7 +27,7 @@ export const MessageRef = builder.objectRef<Message>('Message');
 MessageRef.implement({
   description: 'One entry of a room\'s history: a chat message or a system message.',
   interfaces: [NodeRef],
-  isTypeOf: (value) => typeof value === 'object' && value !== null && String((value as Message).id).startsWith('msg_'),
+  isTypeOf: isNodeOfKind('message'),
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Globally unique ID ("msg_…").' }),
     roomId: t.exposeID('roomId', { description: 'The room it belongs to.' }),

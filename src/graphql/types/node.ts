@@ -1,5 +1,5 @@
 // Relay global object identification: every ID names its type, so `node(id)` can fetch anything.
-import { idKind } from '../../core/ids.js';
+import { idKind, type IdKind } from '../../core/ids.js';
 import type { Message, MessageId, Room, RoomId, User, UserId } from '../../core/model.js';
 import { builder } from '../builder.js';
 import { readableMessage, readableRoom } from './visibility.js';
@@ -22,6 +22,12 @@ export const NodeRef = builder.interfaceRef<NodeShape>('Node').implement({
     }
   },
 });
+
+/** An `isTypeOf` for the object type whose IDs are of `kind`. */
+export function isNodeOfKind(kind: IdKind) {
+  return (value: unknown): boolean =>
+    typeof value === 'object' && value !== null && 'id' in value && typeof value.id === 'string' && idKind(value.id) === kind;
+}
 
 builder.queryField('node', (t) =>
   t.field({

@@ -5,7 +5,7 @@ import type { Room } from '../../core/model.js';
 import { builder } from '../builder.js';
 import { connectionType, toConnection } from './connection.js';
 import { MessageConnectionRef, MessageRef, messageCursorOf, messagePageArgs } from './message.js';
-import { NodeRef } from './node.js';
+import { isNodeOfKind, NodeRef } from './node.js';
 import { loadUsers, UserRef } from './user.js';
 import { readableRoom } from './visibility.js';
 
@@ -22,7 +22,7 @@ export const RoomRef = builder.objectRef<Room>('Room');
 RoomRef.implement({
   description: 'A place where members chat. Its history is ordered by a per-room sequence.',
   interfaces: [NodeRef],
-  isTypeOf: (value) => typeof value === 'object' && value !== null && String((value as Room).id).startsWith('room_'),
+  isTypeOf: isNodeOfKind('room'),
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Globally unique ID ("room_…").' }),
     name: t.exposeString('name', { description: 'Display name: chosen, or random and human-friendly.' }),

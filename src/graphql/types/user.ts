@@ -4,14 +4,14 @@ import { parseId } from '../../core/ids.js';
 import type { User, UserId } from '../../core/model.js';
 import type { GraphQLContext } from '../context.js';
 import { builder } from '../builder.js';
-import { NodeRef } from './node.js';
+import { isNodeOfKind, NodeRef } from './node.js';
 
 export const UserRef = builder.objectRef<User>('User');
 
 UserRef.implement({
   description: 'Someone who chats. Users are anonymous: a session creates one.',
   interfaces: [NodeRef],
-  isTypeOf: (value) => typeof value === 'object' && value !== null && String((value as User).id).startsWith('usr_'),
+  isTypeOf: isNodeOfKind('user'),
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Globally unique ID ("usr_…").' }),
     name: t.exposeString('name', { description: 'Display name: chosen, or random and human-friendly ("Imperfect Seat").' }),
