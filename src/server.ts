@@ -16,6 +16,7 @@ import type { RateLimiter } from './core/rate-limits.js';
 import { createContext, bearerToken, type GraphQLContext } from './graphql/context.js';
 import { isUnexpected, toClientError, toSocketError, useContractErrorCodes } from './graphql/errors.js';
 import { useCsrfPrevention } from './graphql/plugins/csrf-prevention.js';
+import { useSharedEventExecution } from './graphql/plugins/shared-event-execution.js';
 import { CONNECTION_LIMIT } from './graphql/types/rate-limit.js';
 import type { Logger } from './logger.js';
 
@@ -102,6 +103,7 @@ export function createChatServer(options: ServerOptions): ChatServer {
     plugins: [
       useCsrfPrevention(),
       useContractErrorCodes(),
+      useSharedEventExecution(),
       // Depth, aliases, tokens, directives and cost bounded; no "did you mean" field suggestions.
       EnvelopArmorPlugin({
         maxDepth: { n: 10 },

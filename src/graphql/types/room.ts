@@ -8,6 +8,7 @@ import { MessageConnectionRef, MessageRef, messageCursorOf, messagePageArgs } fr
 import { isNodeOfKind, NodeRef } from './node.js';
 import { loadUsers, UserRef } from './user.js';
 import { readableRoom } from './visibility.js';
+import { VIEWER_DEPENDENT } from '../plugins/shared-event-execution.js';
 
 const RoomKindEnum = builder.enumType('RoomKind', {
   description: 'What kind of room it is.',
@@ -45,6 +46,8 @@ RoomRef.implement({
         'History, oldest first within the page. `first`/`after` page forward, `last`/`before` back; ' +
         'with neither `first` nor `last` you get the newest page (or the page after `after`).',
       args: messagePageArgs,
+      // Who may read a DIRECT room's history depends on the viewer.
+      extensions: { [VIEWER_DEPENDENT]: true },
       resolve: async (room, args, ctx) =>
         toConnection(await ctx.chat.history(await ctx.viewer(), room.id, args), messageCursorOf),
     }),

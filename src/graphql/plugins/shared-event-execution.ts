@@ -1,0 +1,118 @@
+// Subscription events executed once per group, not once per subscriber. A live message
+// reaches every local subscriber of its room as the same object; subscribers with the same
+// document, operation and variables (and, where the selection depends on who asks, the same
+// viewer) would compute the same result, so the first one computes it and the rest share it.
+import {
+  createSourceEventStream,
+  execute,
+  print,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  BREAK,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { GraphQLContext } from '../context.js';
+
+/** Field extension marking a field whose value depends on the viewer (besides rate-limited ones). */
+export const VIEWER_DEPENDENT = 'viewerDependent';
+
+export function useSharedEventExecution(): Plugin<GraphQLContext> {
+  return {
+    onSubscribe({ setSubscribeFn }) {
+      setSubscribeFn(sharedSubscribe as never);
+    },
+  };
+}
+
+/** Results per event object, by group key; they go when the event object does. */
+const resultsByEvent = new WeakMap<object, Map<string, Promise<ExecutionResult> | ExecutionResult>>();
+const printed = new WeakMap<DocumentNode, string>();
+const sharedAcrossViewers = new WeakMap<DocumentNode, boolean>();
+
+async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
+  const source = await createSourceEventStream(args);
+  if (!isAsyncIterable(source)) return source;
+  const key = await groupKey(args);
+  return mapEvents(source, (event) => executeOnce(event, key, args));
+}
+
+async function groupKey(args: ExecutionArgs): Promise<string> {
+  let text = printed.get(args.document);
+  if (text === undefined) printed.set(args.document, (text = print(args.document)));
+  const scope = isSharedAcrossViewers(args.schema, args.document)
+    ? '*'
+    : ((await (args.contextValue as GraphQLContext).viewer())?.id ?? 'anonymous');
+  return JSON.stringify([text, args.operationName ?? null, args.variableValues ?? {}, scope]);
+}
+
+/**
+ * True when no field below the subscription root depends on the viewer or is rate-limited
+ * (a limit is charged to whoever runs it); the root field itself was authorized and limited
+ * per subscriber when the subscription started.
+ */
+function isSharedAcrossViewers(schema: GraphQLSchema, document: DocumentNode): boolean {
+  let shared = sharedAcrossViewers.get(document);
+  if (shared !== undefined) return shared;
+  shared = true;
+  const typeInfo = new TypeInfo(schema);
+  let depth = 0;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field: {
+        enter() {
+          depth++;
+          const extensions = typeInfo.getFieldDef()?.extensions ?? {};
+          if (depth > 1 && (extensions[VIEWER_DEPENDENT] || extensions.rateLimit)) {
+            shared = false;
+            return BREAK;
+          }
+          return undefined;
+        },
+        leave() {
+          depth--;
+        },
+      },
+    }),
+  );
+  sharedAcrossViewers.set(document, shared);
+  return shared;
+}
+
+function executeOnce(event: unknown, key: string, args: ExecutionArgs): Promise<ExecutionResult> | ExecutionResult {
+  if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
+  let byKey = resultsByEvent.get(event);
+  if (!byKey) resultsByEvent.set(event, (byKey = new Map()));
+  let result = byKey.get(key);
+  if (!result) byKey.set(key, (result = execute({ ...args, rootValue: event })));
+  return result;
+}
+
+/** `source` with each event mapped; returning or throwing reaches the source. */
+function mapEvents<T, R>(
+  source: AsyncIterable<T>,
+  map: (event: T) => Promise<R> | R,
+): AsyncIterableIterator<R> {
+  const iterator = source[Symbol.asyncIterator]();
+  const mapped: AsyncIterableIterator<R> = {
+    next: async () => {
+      const result = await iterator.next();
+      return result.done ? { done: true, value: undefined } : { done: false, value: await map(result.value) };
+    },
+    return: async () => {
+      await iterator.return?.();
+      return { done: true, value: undefined };
+    },
+    throw: async (error?: unknown) => {
+      await iterator.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]: () => mapped,
+  };
+  return mapped;
+}
