@@ -6,7 +6,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './redis-server.js';
+import { crash, freePort } from './redis-server.js';
 
 export interface TestFerretDB {
   /** mongodb://127.0.0.1:<port>/ (no database: pick one per test). */
@@ -59,10 +59,7 @@ export async function startFerretDB(): Promise<TestFerretDB> {
   const stop = async () => {
     const running = child;
     child = null;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-    running.kill('SIGKILL');
-    await exited;
+    await crash(running);
   };
   const start = async () => {
     await stop();

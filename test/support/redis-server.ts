@@ -12,6 +12,14 @@ export interface TestRedisServer {
   restart(): Promise<void>;
 }
 
+/** Kills `child` the way a crash would (SIGKILL) and waits until it is gone; nothing if it already is. */
+export async function crash(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await exited;
+}
+
 /** A TCP port nobody listened on a moment ago: for a server to start, or as a dead address. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -34,10 +42,7 @@ export async function startRedisServer(): Promise<TestRedisServer> {
   const stop = async () => {
     const running = child;
     child = null;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-    running.kill('SIGKILL');
-    await exited;
+    await crash(running);
   };
   return {
     url: `redis://127.0.0.1:${port}`,
