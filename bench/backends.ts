@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
+import { databaseInUrl, withDatabase } from '../src/adapters/mongo/mongo-url.js';
 
 export interface Backend {
   /** "memory" or "mongodb+redis". */
@@ -35,7 +36,7 @@ export function backendsFromEnv(env: Record<string, string | undefined> = proces
 }
 
 function mongoAndRedis(mongodbUrl: string, redisUrl: string): Backend {
-  const base = databaseIn(mongodbUrl) ?? 'bench';
+  const base = databaseInUrl(mongodbUrl) ?? 'bench';
   return {
     name: 'mongodb+redis',
     external: true,
@@ -53,15 +54,6 @@ function mongoAndRedis(mongodbUrl: string, redisUrl: string): Backend {
       };
     },
   };
-}
-
-function databaseIn(url: string): string | null {
-  const match = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]+)/.exec(url);
-  return match?.[1] ?? null;
-}
-
-function withDatabase(url: string, database: string): string {
-  return url.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]*)(\/[^?]*)?/, `$1/${database}`);
 }
 
 async function dropDatabase(url: string, database: string): Promise<void> {

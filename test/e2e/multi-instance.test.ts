@@ -1,8 +1,6 @@
 // Two server processes on one MongoDB and one Redis, as in production: live delivery across
 // instances, one history, sessions and presence valid everywhere.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +8,8 @@ import { ChatApi, type MessageInfo, type SessionInfo } from '../support/chat-api
 import { eventually } from '../support/eventually.js';
 import { subscribeSse } from '../support/sse-client.js';
 import { subscribe, WsClients, type TestSubscription } from '../support/ws-client.js';
+import { withDatabase } from '../../src/adapters/mongo/mongo-url.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 const mongodbUrl = process.env.MONGODB_URL;
 const redisUrl = process.env.REDIS_URL;
@@ -19,19 +19,16 @@ const title =
     ? 'two server processes on one MongoDB and one Redis'
     : 'two server processes on one MongoDB and one Redis (skipped: MONGODB_URL and REDIS_URL must both be set)';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Longest wait for a server process to log that it listens (tsx compiles on the first start). */
 const START_TIMEOUT_MS = 30_000;
 /** Longest wait for a server process to exit after SIGTERM before it is killed. */
 const STOP_TIMEOUT_MS = 5_000;
 
-interface ServerProcess {
-  readonly name: string;
-  readonly child: ChildProcess;
+/** One instance of the deployment, and a client of it. */
+interface Instance {
+  readonly server: ServerProcess;
   readonly api: ChatApi;
   readonly wsUrl: string;
-  /** Everything it wrote, for failure messages. */
-  output(): string;
 }
 
 const MESSAGE_ADDED = `subscription ($roomId: ID!, $after: String) {
@@ -45,18 +42,18 @@ const ME = '{ me { id name } }';
 suite(title, () => {
   const database = `chat_multi_${randomBytes(6).toString('hex')}`;
   const redisKeyPrefix = `${database}:`;
-  const servers: ServerProcess[] = [];
-  let a: ServerProcess;
-  let b: ServerProcess;
+  const servers: Instance[] = [];
+  let a: Instance;
+  let b: Instance;
   let socketsOnA: WsClients;
 
   beforeAll(async () => {
     // Started together: each is its own process, with its own connections to both backends.
-    const started = await Promise.allSettled([startServer('A'), startServer('B')]);
+    const started = await Promise.allSettled([startServer(), startServer()]);
     for (const result of started) if (result.status === 'fulfilled') servers.push(result.value);
     const failed = started.find((result) => result.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
-    [a, b] = servers as [ServerProcess, ServerProcess];
+    [a, b] = servers as [Instance, Instance];
     socketsOnA = new WsClients(a.wsUrl);
   }, START_TIMEOUT_MS + 5_000);
 
@@ -69,82 +66,18 @@ suite(title, () => {
     await dropDeployment();
   }, 2 * STOP_TIMEOUT_MS + 5_000);
 
-  async function startServer(name: string): Promise<ServerProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        MONGODB_URL: withDatabase(mongodbUrl!, database),
-        REDIS_URL: redisUrl,
-        REDIS_KEY_PREFIX: redisKeyPrefix,
-        RATE_LIMITS: 'off',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  async function startServer(): Promise<Instance> {
+    const server = await startServerProcess({
+      MONGODB_URL: withDatabase(mongodbUrl!, database),
+      REDIS_URL: redisUrl,
+      REDIS_KEY_PREFIX: redisKeyPrefix,
     });
-    // Should the test process die first, the servers must not outlive it.
-    const killOnExit = () => child.kill('SIGKILL');
-    process.once('exit', killOnExit);
-    child.once('exit', () => process.off('exit', killOnExit));
-
-    let output = '';
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const port = new Promise<number>((resolve, reject) => {
-      let pending = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        pending += chunk.toString();
-        let newline: number;
-        while ((newline = pending.indexOf('\n')) >= 0) {
-          const line = pending.slice(0, newline);
-          pending = pending.slice(newline + 1);
-          const bound = readyPort(line);
-          if (bound !== null) resolve(bound);
-        }
-      });
-      child.once('error', reject);
-      child.once('exit', (code, signal) => reject(new Error(`server ${name} exited (${code ?? signal}):\n${output}`)));
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      const late = () => new Error(`server ${name} did not log its port within ${START_TIMEOUT_MS} ms:\n${output}`);
-      timer = setTimeout(() => reject(late()), START_TIMEOUT_MS);
-    });
-    try {
-      const bound = await Promise.race([port, deadline]);
-      return {
-        name,
-        child,
-        api: new ChatApi(`http://127.0.0.1:${bound}/graphql`),
-        wsUrl: `ws://127.0.0.1:${bound}/graphql`,
-        output: () => output,
-      };
-    } catch (error) {
-      child.kill('SIGKILL');
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+    return { server, api: new ChatApi(server.url), wsUrl: server.wsUrl };
   }
 
   /** The process asked to shut down gracefully, killed when it does not within the deadline. */
-  async function stopServer(server: ServerProcess): Promise<void> {
-    const { child } = server;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    const graceful = await Promise.race([
-      exited.then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), STOP_TIMEOUT_MS))),
-    ]);
-    clearTimeout(timer);
-    if (!graceful) {
-      child.kill('SIGKILL');
-      await exited;
-    }
+  async function stopServer({ server }: Instance): Promise<void> {
+    await server.stop('SIGTERM', STOP_TIMEOUT_MS);
   }
 
   /** Best effort: the database and the Redis keys this deployment made. */
@@ -161,7 +94,7 @@ suite(title, () => {
     }
   }
 
-  async function isOnlineThrough(server: ServerProcess, user: SessionInfo): Promise<boolean> {
+  async function isOnlineThrough(server: Instance, user: SessionInfo): Promise<boolean> {
     const data = await server.api.ok<{ user: { online: boolean } | null }>(ONLINE, { id: user.user.id });
     return data.user?.online === true;
   }
@@ -173,10 +106,10 @@ suite(title, () => {
   }
 
   it('the two servers are separate processes on separate ports', () => {
-    expect(a.child.pid).not.toBe(b.child.pid);
+    expect(a.server.process.pid).not.toBe(b.server.process.pid);
     expect(a.wsUrl).not.toBe(b.wsUrl);
-    expect(a.output()).toContain('"repository":"mongodb"');
-    expect(b.output()).toContain('"pubsub":"redis"');
+    expect(a.server.logs).toContain('"repository":"mongodb"');
+    expect(b.server.logs).toContain('"pubsub":"redis"');
   });
 
   it('a session created on one instance is valid on the other', async () => {
@@ -286,20 +219,3 @@ suite(title, () => {
     expect(await b.api.onlineUserIds()).not.toContain(alice.user.id);
   });
 });
-
-/** The `port` of main.ts's "chat API ready" log line, or null for any other line. */
-function readyPort(line: string): number | null {
-  try {
-    const entry = JSON.parse(line) as { msg?: unknown; port?: unknown };
-    return typeof entry.msg === 'string' && entry.msg.startsWith('chat API ready') && typeof entry.port === 'number'
-      ? entry.port
-      : null;
-  } catch {
-    return null;
-  }
-}
-
-/** `url` with its database path replaced by `database`. */
-function withDatabase(url: string, database: string): string {
-  return url.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]*)(\/[^?]*)?/, `$1/${database}`);
-}

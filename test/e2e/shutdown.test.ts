@@ -7,7 +7,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ChatApi, type MessageInfo } from '../support/chat-api.js';
 import { createDeferred } from '../support/deferred.js';
 import { eventually } from '../support/eventually.js';
-import { mongoUrlWithDatabase, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { withDatabase } from '../../src/adapters/mongo/mongo-url.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { subscribeSse, type SseSubscription } from '../support/sse-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { subscribe, WsClients } from '../support/ws-client.js';
@@ -51,7 +52,7 @@ describe('graceful shutdown of the server process', () => {
     // process joins it, and the in-process one reads the history after the process is gone.
     reader = mongodbUrl ? await startTestServer() : undefined;
     proc = await startServerProcess({
-      MONGODB_URL: reader ? mongoUrlWithDatabase(mongodbUrl!, reader.shared.database) : undefined,
+      MONGODB_URL: reader ? withDatabase(mongodbUrl!, reader.shared.database) : undefined,
       REDIS_URL: reader ? redisUrl : undefined,
       REDIS_KEY_PREFIX: reader?.shared.redisKeyPrefix,
     });

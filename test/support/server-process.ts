@@ -126,11 +126,6 @@ export async function startServerProcess(env: Record<string, string | undefined>
   };
 }
 
-/** `url` (a mongodb:// URL, possibly listing many hosts) with its database path replaced by `database`. */
-export function mongoUrlWithDatabase(url: string, database: string): string {
-  return url.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]*)(\/[^?]*)?/, `$1/${database}`);
-}
-
 /** The `port` of the first JSON log line that has one (main.ts's "ready" line), or null. */
 function loggedPort(line: string): number | null {
   try {

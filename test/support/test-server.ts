@@ -4,6 +4,7 @@
 // multi-instance test does to put two servers on one deployment.
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
+import { withDatabase } from '../../src/adapters/mongo/mongo-url.js';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -75,11 +76,6 @@ export async function startTestServer(options: TestServerOptions | Record<string
 
 function isOptions(value: object): value is TestServerOptions {
   return 'env' in value || 'shared' in value;
-}
-
-/** `url` with its database path replaced by `database` (a mongodb:// URL may list many hosts, which URL cannot parse). */
-function withDatabase(url: string, database: string): string {
-  return url.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]*)(\/[^?]*)?/, `$1/${database}`);
 }
 
 async function dropDatabase(url: string, database: string): Promise<void> {

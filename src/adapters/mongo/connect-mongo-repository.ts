@@ -5,6 +5,7 @@ import { ensureIndexes } from './indexes.js';
 import { translateMongoError } from './mongo-errors.js';
 import { MongoRepository } from './mongo-repository.js';
 import { chatCollections } from './collections.js';
+import { databaseInUrl } from './mongo-url.js';
 
 /**
  * The deadlines of one operation (driver v7 ignores `timeoutMS`, so the budget is made of
@@ -65,10 +66,4 @@ export async function connectMongoRepository(url: string, options: MongoReposito
   }
   options.logger.info({ database }, 'MongoDB repository ready');
   return createMongoRepository(client, database, options.logger);
-}
-
-/** The database path of a mongodb:// or mongodb+srv:// URL, or null when it names none. */
-function databaseInUrl(url: string): string | null {
-  const path = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/.exec(url)?.[1];
-  return path ? decodeURIComponent(path) : null;
 }
