@@ -7,8 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { NoSchemaIntrospectionCustomRule, type GraphQLSchema } from 'graphql';
 import { createYoga, useErrorHandler, useReadinessCheck, type Plugin } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import type { Chat } from './core/chat.js';
 import { RateLimited, Unauthenticated, Unavailable } from './core/errors.js';
 import type { User } from './core/model.js';
@@ -17,6 +16,7 @@ import { createContext, bearerToken, type GraphQLContext } from './graphql/conte
 import { isUnexpected, toClientError, toSocketError, useContractErrorCodes } from './graphql/errors.js';
 import { useCsrfPrevention } from './graphql/plugins/csrf-prevention.js';
 import { useSharedEventExecution } from './graphql/plugins/shared-event-execution.js';
+import { defaultTransportOptions, serveGraphQLWs, type SocketExtra } from './graphql-ws-transport.js';
 import { CONNECTION_LIMIT } from './graphql/types/rate-limit.js';
 import type { Logger } from './logger.js';
 
@@ -59,11 +59,10 @@ const TRY_AGAIN_LATER = 1013;
 /** WebSocket close code for "too many connections from your address"; the reason says when to retry. */
 const TOO_MANY_CONNECTIONS = 4429;
 
-/** The server context yoga gets: node's request, plus connectionParams on a WebSocket. */
-interface ServerContext {
-  req: IncomingMessage;
-  connectionParams?: Readonly<Record<string, unknown>>;
-}
+/** The server context yoga gets: node's request over HTTP; the client's address and connectionParams on a WebSocket. */
+type ServerContext =
+  | { req: IncomingMessage; connectionParams?: undefined; clientAddress?: undefined }
+  | { req?: undefined; connectionParams: Readonly<Record<string, unknown>>; clientAddress: string };
 
 const READINESS_TIMEOUT_MS = 2000;
 /** WebSocket close code 1001: the server is going away; clients reconnect and resume. */
@@ -85,7 +84,7 @@ export function createChatServer(options: ServerOptions): ChatServer {
     // The HTTP handler below refuses oversized bodies before yoga reads them; yoga's own
     // limiter would stream every body through another pipeline for nothing (~10% of a request).
     maxRequestBodySize: false,
-    context: ({ request, req, connectionParams }) => {
+    context: ({ request, req, connectionParams, clientAddress }) => {
       const param = (name: string) => {
         const value = connectionParams?.[name];
         return typeof value === 'string' ? value : null;
@@ -95,7 +94,7 @@ export function createChatServer(options: ServerOptions): ChatServer {
         {
           authorization: connectionParams ? param('authorization') : request.headers.get('authorization'),
           adminToken: connectionParams ? param('adminToken') : request.headers.get('x-admin-token'),
-          clientAddress: req.socket.remoteAddress ?? 'unknown',
+          clientAddress: clientAddress ?? req?.socket.remoteAddress ?? 'unknown',
           requestId: request?.headers.get('x-request-id') ?? randomUUID(),
         },
       );
@@ -159,16 +158,16 @@ export function createChatServer(options: ServerOptions): ChatServer {
   });
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: MAX_PAYLOAD_BYTES });
 
-  useServer<Record<string, unknown>, SocketExtra>(
+  const stopTransport = serveGraphQLWs<ConnectionExtra>(
+    wsServer,
     {
       connectionInitWaitTimeout: CONNECTION_INIT_WAIT_MS,
       execute: (args) => (args.rootValue as EnvelopRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopRoot).subscribe(args),
       // A token in connection_init must be valid; a bad one closes with 4403 Forbidden.
       onConnect: async (ctx) => {
-        const address = ctx.extra.request.socket.remoteAddress ?? 'unknown';
         try {
-          await rateLimiter.consume(CONNECTION_LIMIT.name, CONNECTION_LIMIT, `address:${address}`);
+          await rateLimiter.consume(CONNECTION_LIMIT.name, CONNECTION_LIMIT, `address:${ctx.extra.clientAddress}`);
         } catch (error) {
           if (!(error instanceof RateLimited)) throw error;
           ctx.extra.socket.close(TOO_MANY_CONNECTIONS, `Too many connections; retry in ${error.details.retryAfter} s`);
@@ -200,8 +199,7 @@ export function createChatServer(options: ServerOptions): ChatServer {
       onSubscribe: async (ctx, _id, payload) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
+          clientAddress: ctx.extra.clientAddress,
           params: payload,
           connectionParams: ctx.connectionParams ?? {},
         });
@@ -225,7 +223,8 @@ export function createChatServer(options: ServerOptions): ChatServer {
         }
       },
     },
-    wsServer,
+    (base) => ({ ...base }),
+    { ...defaultTransportOptions, logger },
   );
 
   return {
@@ -249,6 +248,7 @@ export function createChatServer(options: ServerOptions): ChatServer {
       const cutOff = setTimeout(() => httpServer.closeAllConnections(), SHUTDOWN_GRACE_MS);
       await drained;
       clearTimeout(cutOff);
+      stopTransport();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
       await yoga.dispose();
     },
@@ -277,12 +277,10 @@ function useNoIntrospection(): Plugin {
 }
 
 /** What graphql-ws keeps per WebSocket for us. */
-type SocketExtra = {
-  readonly request: IncomingMessage;
-  readonly socket: WebSocket;
+interface ConnectionExtra extends SocketExtra {
   /** Set once a signed-in connection is acknowledged; ends its presence. */
   leavePresence?: () => Promise<void>;
-};
+}
 
 interface EnvelopRoot {
   execute: (args: any) => any;

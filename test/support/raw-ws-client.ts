@@ -28,6 +28,8 @@ export interface RawWsOptions {
   readonly protocol?: string;
   /** Source address of the connection, e.g. '127.0.0.2'. */
   readonly localAddress?: string;
+  /** Whether the socket answers pings (as every WebSocket client should). @default true */
+  readonly autoPong?: boolean;
 }
 
 export class RawWsClients {
@@ -36,7 +38,10 @@ export class RawWsClients {
   constructor(private readonly wsUrl: string) {}
 
   open(options: RawWsOptions = {}): RawWsClient {
-    const socket = new WebSocket(this.wsUrl, options.protocol ?? 'graphql-transport-ws', { localAddress: options.localAddress });
+    const socket = new WebSocket(this.wsUrl, options.protocol ?? 'graphql-transport-ws', {
+      localAddress: options.localAddress,
+      autoPong: options.autoPong ?? true,
+    });
     const messages = new AsyncQueue<Record<string, any>>();
     const opened = createDeferred<void>();
     const closed = createDeferred<RawClosedEvent>();
