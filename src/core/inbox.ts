@@ -61,22 +61,35 @@ export class Inbox<T> {
 /**
  * Wraps a generator that waits on `inbox` so that `return()` ends that wait at once:
  * an async generator cannot be stopped while it awaits, so closing the inbox wakes it.
+ * A class, not an object of closures: one lives per subscription, and methods are shared.
  */
 export function closingIterator<T>(inbox: Inbox<unknown>, generator: AsyncGenerator<T, void, undefined>): AsyncIterableIterator<T> {
-  return {
-    next: () => generator.next(),
-    return: (value?: unknown) => {
-      inbox.close();
-      return generator.return(value as undefined);
-    },
-    throw: (error?: unknown) => {
-      inbox.close();
-      return generator.throw(error);
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  return new ClosingIterator(inbox, generator);
+}
+
+class ClosingIterator<T> implements AsyncIterableIterator<T> {
+  constructor(
+    private readonly inbox: Inbox<unknown>,
+    private readonly generator: AsyncGenerator<T, void, undefined>,
+  ) {}
+
+  next(): Promise<IteratorResult<T>> {
+    return this.generator.next();
+  }
+
+  return(value?: unknown): Promise<IteratorResult<T>> {
+    this.inbox.close();
+    return this.generator.return(value as undefined);
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<T>> {
+    this.inbox.close();
+    return this.generator.throw(error);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this;
+  }
 }
 
 /** The inbox's items one at a time until it is closed; `unsubscribe` runs when the stream ends. */

@@ -11,40 +11,56 @@ export async function subscriptionSource<T>(
   viewer: User | null,
   stream: AsyncIterableIterator<T>,
 ): Promise<AsyncIterableIterator<T | ChatError>> {
-  const leave = viewer ? await ctx.chat.enterPresence(viewer) : async () => undefined;
-  let ended = false;
-  const end = async () => {
-    if (ended) return;
-    ended = true;
-    await leave();
-  };
-  const finished: IteratorResult<T | ChatError> = { done: true, value: undefined };
-  const source: AsyncIterableIterator<T | ChatError> = {
-    next: async () => {
-      if (ended) return finished;
-      try {
-        const result = await stream.next();
-        if (result.done) await end();
-        return result;
-      } catch (error) {
-        await end();
-        if (error instanceof ChatError) return { done: false, value: error };
-        throw error;
-      }
-    },
-    return: async () => {
-      await end();
-      await stream.return?.();
-      return finished;
-    },
-    throw: async (error?: unknown) => {
-      await end();
-      await stream.return?.();
+  const leave = viewer ? await ctx.chat.enterPresence(viewer) : null;
+  return new SubscriptionSource(stream, leave);
+}
+
+const finished: IteratorResult<never> = { done: true, value: undefined };
+
+/** A class, not an object of closures: one lives per subscription, and methods are shared. */
+class SubscriptionSource<T> implements AsyncIterableIterator<T | ChatError> {
+  private ended = false;
+
+  constructor(
+    private readonly stream: AsyncIterableIterator<T>,
+    /** Ends the viewer's presence; null for an anonymous subscriber. */
+    private readonly leave: (() => Promise<void>) | null,
+  ) {}
+
+  async next(): Promise<IteratorResult<T | ChatError>> {
+    if (this.ended) return finished;
+    try {
+      const result = await this.stream.next();
+      if (result.done) await this.end();
+      return result;
+    } catch (error) {
+      await this.end();
+      if (error instanceof ChatError) return { done: false, value: error };
       throw error;
-    },
-    [Symbol.asyncIterator]: () => source,
-  };
-  return source;
+    }
+  }
+
+  async return(): Promise<IteratorResult<T | ChatError>> {
+    await this.end();
+    await this.stream.return?.();
+    return finished;
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<T | ChatError>> {
+    await this.end();
+    await this.stream.return?.();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T | ChatError> {
+    return this;
+  }
+
+  private async end(): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await this.leave?.();
+  }
 }
 
 /** A subscription's resolve: the event, or the error that ended the stream. */

@@ -38,7 +38,7 @@ async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncIterable<Execu
   const source = await createSourceEventStream(args);
   if (!isAsyncIterable(source)) return source;
   const key = await groupKey(args);
-  return mapEvents(source, (event) => executeOnce(event, key, args));
+  return new MappedEvents(source, (event: unknown) => executeOnce(event, key, args));
 }
 
 async function groupKey(args: ExecutionArgs): Promise<string> {
@@ -94,25 +94,32 @@ function executeOnce(event: unknown, key: string, args: ExecutionArgs): Promise<
 }
 
 /** `source` with each event mapped; returning or throwing reaches the source. */
-function mapEvents<T, R>(
-  source: AsyncIterable<T>,
-  map: (event: T) => Promise<R> | R,
-): AsyncIterableIterator<R> {
-  const iterator = source[Symbol.asyncIterator]();
-  const mapped: AsyncIterableIterator<R> = {
-    next: async () => {
-      const result = await iterator.next();
-      return result.done ? { done: true, value: undefined } : { done: false, value: await map(result.value) };
-    },
-    return: async () => {
-      await iterator.return?.();
-      return { done: true, value: undefined };
-    },
-    throw: async (error?: unknown) => {
-      await iterator.return?.();
-      throw error;
-    },
-    [Symbol.asyncIterator]: () => mapped,
-  };
-  return mapped;
+class MappedEvents<T, R> implements AsyncIterableIterator<R> {
+  private readonly iterator: AsyncIterator<T>;
+
+  constructor(
+    source: AsyncIterable<T>,
+    private readonly map: (event: T) => Promise<R> | R,
+  ) {
+    this.iterator = source[Symbol.asyncIterator]();
+  }
+
+  async next(): Promise<IteratorResult<R>> {
+    const result = await this.iterator.next();
+    return result.done ? { done: true, value: undefined } : { done: false, value: await this.map(result.value) };
+  }
+
+  async return(): Promise<IteratorResult<R>> {
+    await this.iterator.return?.();
+    return { done: true, value: undefined };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<R>> {
+    await this.iterator.return?.();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<R> {
+    return this;
+  }
 }
