@@ -8,11 +8,14 @@
 // connection keeps only the client's address.
 import { CloseCode, handleProtocols, makeServer, type ServerOptions, type WebSocket as ProtocolSocket } from 'graphql-ws';
 import { WebSocket, type WebSocketServer } from 'ws';
+import type { ResultWriter } from './graphql/plugins/shared-event-execution.js';
 import type { Logger } from './logger.js';
 
 /** What graphql-ws keeps per connection for the server's hooks. */
 export interface SocketExtra {
   readonly socket: WebSocket;
+  /** Writes `next` frames for one operation without going through graphql-ws (see ResultWriter). */
+  nextFrames(id: string): ResultWriter;
   /** The client's IP address, as the TCP connection saw it. */
   readonly clientAddress: string;
 }
@@ -61,7 +64,8 @@ export function serveGraphQLWs<E extends SocketExtra>(
     const connection = new Connection(socket, clientAddress, highWaterMark, logger);
     socket.once('error', (error) => connection.fail(error, 'WebSocket error'));
     socket.on('pong', () => unanswered.delete(socket));
-    const closed = server.opened(connection, extraFor({ socket, clientAddress }));
+    const nextFrames = (id: string) => new NextFrames(connection, id);
+    const closed = server.opened(connection, extraFor({ socket, clientAddress, nextFrames }));
     socket.once('close', (code, reason) => {
       closed(code, String(reason)).catch((error: unknown) => logger.error({ err: error, clientAddress }, 'error closing a WebSocket'));
     });
@@ -83,6 +87,7 @@ class Connection implements ProtocolSocket {
     return this.socket.protocol;
   }
 
+  /** Sends a frame; a promise when the socket's unsent bytes passed the high-water mark. */
   send(data: string): Promise<void> | undefined {
     const socket = this.socket;
     if (socket.readyState !== WebSocket.OPEN) return undefined;
@@ -107,5 +112,21 @@ class Connection implements ProtocolSocket {
   fail(error: unknown, what: string): void {
     this.logger.error({ err: error, clientAddress: this.clientAddress }, what);
     this.socket.close(CloseCode.InternalServerError, 'Internal server error');
+  }
+}
+
+/** `next` frames of one operation, framed as graphql-ws would, around a result serialized once for many sockets. */
+class NextFrames implements ResultWriter {
+  private readonly head: string;
+
+  constructor(
+    private readonly connection: Connection,
+    id: string,
+  ) {
+    this.head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  }
+
+  write(resultJson: string): Promise<void> | undefined {
+    return this.connection.send(`${this.head}${resultJson}}`);
   }
 }

@@ -15,7 +15,7 @@ import type { RateLimiter } from './core/rate-limits.js';
 import { createContext, bearerToken, type GraphQLContext } from './graphql/context.js';
 import { isUnexpected, toClientError, toSocketError, useContractErrorCodes } from './graphql/errors.js';
 import { useCsrfPrevention } from './graphql/plugins/csrf-prevention.js';
-import { useSharedEventExecution } from './graphql/plugins/shared-event-execution.js';
+import { useSharedEventExecution, writeResultsDirectly } from './graphql/plugins/shared-event-execution.js';
 import { defaultTransportOptions, serveGraphQLWs, type SocketExtra } from './graphql-ws-transport.js';
 import { CONNECTION_LIMIT } from './graphql/types/rate-limit.js';
 import type { Logger } from './logger.js';
@@ -196,7 +196,7 @@ export function createChatServer(options: ServerOptions): ChatServer {
       onClose: async (ctx) => {
         await ctx.extra.leavePresence?.();
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           clientAddress: ctx.extra.clientAddress,
@@ -209,12 +209,14 @@ export function createChatServer(options: ServerOptions): ChatServer {
           const document = parse(payload.query);
           const errors = validate(schema, document);
           if (errors.length > 0) return errors.map(toSocketError);
+          const contextValue = await contextFactory();
+          writeResultsDirectly(contextValue, ctx.extra.nextFrames(id));
           return {
             schema,
             operationName: payload.operationName,
             document,
             variableValues: payload.variables,
-            contextValue: await contextFactory(),
+            contextValue,
             rootValue: { execute, subscribe } satisfies EnvelopRoot,
           };
         } catch (error) {

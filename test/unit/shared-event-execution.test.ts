@@ -1,7 +1,12 @@
 import { GraphQLInt, GraphQLObjectType, GraphQLSchema, GraphQLString, type ExecutionResult } from 'graphql';
 import { createYoga } from 'graphql-yoga';
-import { describe, expect, it } from 'vitest';
-import { useSharedEventExecution, VIEWER_DEPENDENT } from '../../src/graphql/plugins/shared-event-execution.js';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  useSharedEventExecution,
+  VIEWER_DEPENDENT,
+  writeResultsDirectly,
+  type ResultWriter,
+} from '../../src/graphql/plugins/shared-event-execution.js';
 
 interface Tick {
   readonly n: number;
@@ -15,6 +20,13 @@ function setup() {
     name: 'Tick',
     fields: {
       value: { type: GraphQLInt, resolve: (tick) => (counts.value++, tick.n) },
+      checked: {
+        type: GraphQLInt,
+        resolve: (tick) => {
+          if (tick.n < 0) throw new Error('negative tick');
+          return tick.n;
+        },
+      },
       seenBy: {
         type: GraphQLString,
         extensions: { [VIEWER_DEPENDENT]: true },
@@ -37,12 +49,18 @@ function setup() {
               wake?.();
             };
             listeners.add(listener);
+            let closed = false;
             const iterator: AsyncIterableIterator<Tick> = {
               next: async () => {
-                while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-                return { done: false, value: queue.shift()! };
+                while (queue.length === 0 && !closed) await new Promise<void>((resolve) => (wake = resolve));
+                return closed ? { done: true, value: undefined } : { done: false, value: queue.shift()! };
               },
-              return: async () => (listeners.delete(listener), { done: true, value: undefined }),
+              return: async () => {
+                closed = true;
+                listeners.delete(listener);
+                wake?.();
+                return { done: true, value: undefined };
+              },
               [Symbol.asyncIterator]: () => iterator,
             };
             return iterator;
@@ -52,10 +70,11 @@ function setup() {
       },
     }),
   });
-  const yoga = createYoga({ schema, plugins: [useSharedEventExecution() as never] });
-  const subscribe = async (query: string, viewerId: string) => {
+  const yoga = createYoga({ schema, logging: false, plugins: [useSharedEventExecution() as never] });
+  const subscribe = async (query: string, viewerId: string, writer?: ResultWriter) => {
     const { parse, subscribe: run, schema: s } = yoga.getEnveloped({});
     const context = { viewerId, viewer: async () => ({ id: viewerId }) };
+    if (writer) writeResultsDirectly(context, writer);
     const result = await run({ schema: s, document: parse(query), contextValue: context });
     return result as AsyncIterableIterator<ExecutionResult>;
   };
@@ -104,5 +123,73 @@ describe('shared event execution', () => {
     await second;
     expect(counts.value).toBe(2);
     await stream.return?.();
+  });
+
+  describe('written directly', () => {
+    /** A writer that records what it was given, and can hold the stream back. */
+    function recorder() {
+      const written: string[] = [];
+      let hold: Promise<void> | undefined;
+      const writer: ResultWriter = {
+        write: (json) => {
+          written.push(json);
+          return hold;
+        },
+      };
+      return { written, writer, holdWith: (promise: Promise<void> | undefined) => (hold = promise) };
+    }
+
+    it('writes each error-free result serialized once for the group, and hands a result with errors back in order', async () => {
+      const { counts, subscribe, emit } = setup();
+      const a = recorder();
+      const b = recorder();
+      const query = 'subscription { tick { value checked } }';
+      const streams = [await subscribe(query, 'ada', a.writer), await subscribe(query, 'bob', b.writer)];
+      const pending = streams.map((stream) => stream.next());
+      emit({ n: 1 });
+      emit({ n: -2 });
+      emit({ n: 3 });
+      // The first result is written; the next() calls answer with the failed one.
+      const failed = await Promise.all(pending);
+      for (const { value } of failed) {
+        expect(value?.data).toEqual({ tick: { value: -2, checked: null } });
+        // yoga's masking ran on it: the per-result hooks still see results with errors.
+        expect(value?.errors?.map((error) => error.message)).toEqual(['Unexpected error.']);
+      }
+      expect(a.written).toEqual(['{"data":{"tick":{"value":1,"checked":1}}}']);
+      expect(b.written).toEqual(a.written);
+      // Asking again carries on after the failed one.
+      const more = streams.map((stream) => stream.next());
+      await vi.waitFor(() => expect(a.written).toHaveLength(2));
+      await vi.waitFor(() => expect(b.written).toHaveLength(2));
+      expect(a.written[1]).toBe('{"data":{"tick":{"value":3,"checked":3}}}');
+      expect(counts.value).toBe(3);
+      await Promise.all(streams.map((stream) => stream.return?.()));
+      expect(await Promise.all(more)).toEqual([
+        { done: true, value: undefined },
+        { done: true, value: undefined },
+      ]);
+    });
+
+    it('waits on a write that asks it to before reading the next event, and writes nothing once returned', async () => {
+      const { subscribe, emit } = setup();
+      const a = recorder();
+      let release!: () => void;
+      a.holdWith(new Promise<void>((resolve) => (release = resolve)));
+      const stream = await subscribe('subscription { tick { value } }', 'ada', a.writer);
+      const ended = stream.next();
+      emit({ n: 1 });
+      emit({ n: 2 });
+      await vi.waitFor(() => expect(a.written).toHaveLength(1));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(a.written, 'held back by the first write').toHaveLength(1);
+      a.holdWith(undefined);
+      release();
+      await vi.waitFor(() => expect(a.written).toHaveLength(2));
+      await stream.return?.();
+      emit({ n: 3 });
+      expect(await ended).toEqual({ done: true, value: undefined });
+      expect(a.written).toHaveLength(2);
+    });
   });
 });

@@ -2,6 +2,9 @@
 // reaches every local subscriber of its room as the same object; subscribers with the same
 // document, operation and variables (and, where the selection depends on who asks, the same
 // viewer) would compute the same result, so the first one computes it and the rest share it.
+// A transport that registers a ResultWriter for an operation also gets each shared result
+// serialized once and written straight to its client, past the per-result layers (envelop's
+// result hooks, graphql-ws's framing) that would otherwise run once per subscriber.
 import {
   createSourceEventStream,
   execute,
@@ -33,12 +36,28 @@ export function useSharedEventExecution(): Plugin<GraphQLContext> {
 const resultsByEvent = new WeakMap<object, Map<string, Promise<ExecutionResult> | ExecutionResult>>();
 const printed = new WeakMap<DocumentNode, string>();
 const sharedAcrossViewers = new WeakMap<DocumentNode, boolean>();
+/** Each shared result's JSON, made once for every subscriber that is written to directly. */
+const serialized = new WeakMap<ExecutionResult, string>();
+
+/** Writes one operation's results to its client, in order; a promise means "wait before the next". */
+export interface ResultWriter {
+  write(resultJson: string): Promise<void> | undefined;
+}
+
+const writers = new WeakMap<object, ResultWriter>();
+
+/** Results of the subscription run with `contextValue` go to `writer` instead of through the transport's result path. */
+export function writeResultsDirectly(contextValue: object, writer: ResultWriter): void {
+  writers.set(contextValue, writer);
+}
 
 async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
   const source = await createSourceEventStream(args);
   if (!isAsyncIterable(source)) return source;
   const key = await groupKey(args);
-  return new MappedEvents(source, (event: unknown) => executeOnce(event, key, args));
+  const execute = (event: unknown) => executeOnce(event, key, args);
+  const writer = writers.get(args.contextValue as object);
+  return writer ? new DirectlyWritten(source, execute, writer) : new MappedEvents(source, execute);
 }
 
 async function groupKey(args: ExecutionArgs): Promise<string> {
@@ -120,6 +139,54 @@ class MappedEvents<T, R> implements AsyncIterableIterator<R> {
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<R> {
+    return this;
+  }
+}
+
+/**
+ * A subscription whose error-free results are written straight to the client: its `next()`
+ * resolves only with a result that has errors (so masking and error codes still apply) or at
+ * the end. Results leave in order either way: each is written before the next is read.
+ */
+class DirectlyWritten implements AsyncIterableIterator<ExecutionResult> {
+  private readonly iterator: AsyncIterator<unknown>;
+  private stopped = false;
+
+  constructor(
+    source: AsyncIterable<unknown>,
+    private readonly execute: (event: unknown) => Promise<ExecutionResult> | ExecutionResult,
+    private readonly writer: ResultWriter,
+  ) {
+    this.iterator = source[Symbol.asyncIterator]();
+  }
+
+  async next(): Promise<IteratorResult<ExecutionResult>> {
+    for (;;) {
+      const event = await this.iterator.next();
+      if (event.done || this.stopped) return { done: true, value: undefined };
+      const result = await this.execute(event.value);
+      if (this.stopped) return { done: true, value: undefined };
+      if (result.errors) return { done: false, value: result };
+      let json = serialized.get(result);
+      if (json === undefined) serialized.set(result, (json = JSON.stringify(result)));
+      const written = this.writer.write(json);
+      if (written) await written;
+    }
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    this.stopped = true;
+    await this.iterator.return?.();
+    return { done: true, value: undefined };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<ExecutionResult>> {
+    this.stopped = true;
+    await this.iterator.return?.();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<ExecutionResult> {
     return this;
   }
 }
