@@ -95,13 +95,16 @@ async function* stitch(
 
     const readAfter = (seq: number) =>
       repository.listMessages(roomId, { afterSeq: seq, beforeSeq: null, limit: options.pageSize, from: 'start' });
-    const drainContiguous = function* () {
-      while (ahead.has(last + 1)) {
-        const message = ahead.get(last + 1)!;
-        ahead.delete(last + 1);
-        last = message.seq;
-        yield message;
+    // The messages held in `ahead` that now follow on from `last`, taken out in order.
+    // (An array, not a generator: `yield*` of a sync generator costs awaits per message.)
+    const takeContiguous = (): Message[] => {
+      const taken: Message[] = [];
+      for (let next = ahead.get(last + 1); next; next = ahead.get(last + 1)) {
+        ahead.delete(next.seq);
+        last = next.seq;
+        taken.push(next);
       }
+      return taken;
     };
 
     // Since when the repository has been failing to answer, while we need it.
@@ -118,7 +121,7 @@ async function* stitch(
         if (page) {
           unreachableSince = null;
           for (const message of page) if (message.seq > last) ahead.set(message.seq, message);
-          yield* drainContiguous();
+          for (const message of takeContiguous()) yield message;
           behind = page.length === options.pageSize;
 
           if (ahead.size === 0) {
@@ -134,7 +137,7 @@ async function* stitch(
             const deadline = Math.min(hole.since, sentBy) + options.gapTimeoutMs;
             if (now() >= deadline) {
               last = next.seq - 1;
-              yield* drainContiguous();
+              for (const message of takeContiguous()) yield message;
               continue;
             }
           }
@@ -149,10 +152,17 @@ async function* stitch(
       if (result.kind === 'overflow') throw new StreamOverflow();
       if (result.kind === 'items') {
         for (const item of result.items) {
-          if (item === RESYNC) behind = true;
-          else if (item.seq > last) ahead.set(item.seq, item);
+          if (item === RESYNC) {
+            behind = true;
+          } else if (item.seq === last + 1) {
+            // The live case: the next number, straight out.
+            last = item.seq;
+            yield item;
+            if (ahead.size > 0) for (const message of takeContiguous()) yield message;
+          } else if (item.seq > last) {
+            ahead.set(item.seq, item);
+          }
         }
-        yield* drainContiguous();
       }
     }
   } finally {
