@@ -156,7 +156,14 @@ export function createChatServer(options: ServerOptions): ChatServer {
     }
     void yoga(req, res);
   });
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: MAX_PAYLOAD_BYTES });
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: GRAPHQL_PATH,
+    maxPayload: MAX_PAYLOAD_BYTES,
+    // Compression would be paid per socket for every frame (a shared frame cannot stay
+    // shared), and each compressed socket keeps its own zlib state; chat frames are small.
+    perMessageDeflate: false,
+  });
 
   const stopTransport = serveGraphQLWs<ConnectionExtra>(
     wsServer,

@@ -1,5 +1,7 @@
 // Subscriptions and operations over graphql-ws (graphql-transport-ws) on the real server:
 // live delivery, replay + live stitching, authorization, close codes, presence, typing.
+import type { IncomingMessage } from 'node:http';
+import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChatApi, type MessageInfo, type SessionInfo } from '../support/chat-api.js';
 import { subscribeSse } from '../support/sse-client.js';
@@ -218,6 +220,18 @@ describe('connection and identity', () => {
     const denied = await executeOverSocket(socket.client, 'mutation { createRoom { id } }');
     expect(denied.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
     expect((await executeOverSocket(socket.client, '{ me { id } }')).data).toEqual({ me: null });
+  });
+
+  it('does not take permessage-deflate when a client offers it', async () => {
+    const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws', { perMessageDeflate: true });
+    const upgrade = new Promise<IncomingMessage>((resolve) => socket.once('upgrade', resolve));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    expect((await upgrade).headers['sec-websocket-extensions']).toBeUndefined();
+    expect(socket.extensions).toBe('');
+    socket.close();
   });
 
   it('the server closes sockets with 1001 when it shuts down', async () => {

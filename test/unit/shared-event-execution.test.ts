@@ -154,7 +154,7 @@ describe('shared event execution', () => {
       for (const { value } of failed) {
         expect(value?.data).toEqual({ tick: { value: -2, checked: null } });
         // yoga's masking ran on it: the per-result hooks still see results with errors.
-        expect(value?.errors?.map((error) => error.message)).toEqual(['Unexpected error.']);
+        expect(value?.errors?.map((error: { message: string }) => error.message)).toEqual(['Unexpected error.']);
       }
       expect(a.written).toEqual(['{"data":{"tick":{"value":1,"checked":1}}}']);
       expect(b.written).toEqual(a.written);
