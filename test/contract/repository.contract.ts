@@ -25,7 +25,7 @@ function aUser(overrides: Partial<User> = {}): User {
   return { id: newId('user'), name: 'ada', publicKey: null, createdAt: at(0), ...overrides };
 }
 
-function aRoom(overrides: Partial<Room> = {}): Room {
+export function aRoom(overrides: Partial<Room> = {}): Room {
   return { id: newId('room'), name: 'general', kind: 'PUBLIC', createdAt: at(0), lastSeq: 0, directKey: null, ...overrides };
 }
 
@@ -33,7 +33,7 @@ function aDirectRoom(key: string, overrides: Partial<Room> = {}): Room {
   return aRoom({ name: 'ada & bob', kind: 'DIRECT', directKey: key, ...overrides });
 }
 
-function aMessage(roomId: RoomId, seq: number, overrides: Partial<Message> = {}): Message {
+export function aMessage(roomId: RoomId, seq: number, overrides: Partial<Message> = {}): Message {
   return {
     id: newId('message'),
     roomId,
@@ -49,7 +49,7 @@ function aMessage(roomId: RoomId, seq: number, overrides: Partial<Message> = {})
   };
 }
 
-function range(from: MessageRange['from'], limit: number, bounds: { after?: number; before?: number } = {}): MessageRange {
+export function range(from: MessageRange['from'], limit: number, bounds: { after?: number; before?: number } = {}): MessageRange {
   return { from, limit, afterSeq: bounds.after ?? null, beforeSeq: bounds.before ?? null };
 }
 

@@ -14,6 +14,9 @@ export interface TestFerretDB {
   readonly port: number;
   /** Kills the server (SIGKILL, like a crash) and waits until it has exited; no-op when stopped. */
   stop(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, and nothing is answered until `resume()`. */
+  pause(): void;
+  resume(): void;
   /** Stops the server if it runs, then starts it again on the same port and state: data survives. */
   restart(): Promise<void>;
   /** Stops the server and deletes its state directory. */
@@ -76,6 +79,8 @@ export async function startFerretDB(): Promise<TestFerretDB> {
     url: `mongodb://127.0.0.1:${port}/`,
     port,
     stop,
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
     restart: start,
     dispose: async () => {
       await stop();

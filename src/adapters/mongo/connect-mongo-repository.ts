@@ -1,5 +1,5 @@
 // Builds the MongoDB Repository: one client with bounded timeouts, indexes ensured, ready to use.
-import { MongoClient } from 'mongodb';
+import { MongoClient, type MongoClientOptions } from 'mongodb';
 import type { Logger } from '../../core/ports.js';
 import { ensureIndexes } from './indexes.js';
 import { translateMongoError } from './mongo-errors.js';
@@ -9,10 +9,12 @@ import { databaseInUrl } from './mongo-url.js';
 
 /**
  * The deadlines of one operation (driver v7 ignores `timeoutMS`, so the budget is made of
- * these). An insert is sent within selection + checkout = 2.5 s of its start and the server
- * abandons it 1.5 s after receiving it, so it lands within about 4 s or never, and the caller
- * hears within 4.5 s: inside the message stream's 5 s gap timeout, so a number the stream has
- * skipped as a hole never shows up afterwards.
+ * these). A message insert waits for its batch's round at most as long as any operation waits
+ * for a pooled connection (0.5 s, else it fails unwritten); the round is sent within selection
+ * + checkout = 2.5 s of its start and the server abandons it 1.5 s after receiving it, so the
+ * message lands within about 4.5 s of the call or never, and the caller hears within 5 s:
+ * inside the message stream's 5 s gap timeout, so a number the stream has skipped as a hole
+ * never shows up afterwards.
  */
 const serverSelectionTimeoutMs = 2_000;
 const connectTimeoutMs = 2_000;
@@ -32,10 +34,11 @@ export interface MongoRepositoryOptions {
 
 /**
  * A client for `url` with every wait bounded. Writes are never retried by the driver, so
- * each has exactly the deadline above.
+ * each has exactly the deadline above. `observe` lets tests watch the commands it sends.
  */
-export function createMongoClient(url: string): MongoClient {
+export function createMongoClient(url: string, observe: Pick<MongoClientOptions, 'monitorCommands'> = {}): MongoClient {
   return new MongoClient(url, {
+    ...observe,
     appName: 'chat-graphql-api',
     serverSelectionTimeoutMS: serverSelectionTimeoutMs,
     connectTimeoutMS: connectTimeoutMs,
@@ -47,7 +50,11 @@ export function createMongoClient(url: string): MongoClient {
 
 /** A MongoRepository on `client`, with this module's deadlines. */
 export function createMongoRepository(client: MongoClient, database: string, logger: Logger): MongoRepository {
-  return new MongoRepository(client, database, logger, { operationTimeoutMs, contentionTimeoutMs });
+  return new MongoRepository(client, database, logger, {
+    operationTimeoutMs,
+    contentionTimeoutMs,
+    insertQueueTimeoutMs: waitQueueTimeoutMs,
+  });
 }
 
 /**

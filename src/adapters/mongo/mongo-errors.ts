@@ -1,5 +1,6 @@
 // Driver errors -> core errors (Conflict, Unavailable); the driver's own text never reaches clients.
 import {
+  MongoBulkWriteError,
   MongoClientClosedError,
   MongoError,
   MongoNetworkError,
@@ -9,6 +10,7 @@ import {
   MongoServerError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
+  type WriteError,
 } from 'mongodb';
 import { Conflict, Unavailable } from '../../core/errors.js';
 
@@ -35,12 +37,18 @@ const transientServerCodes = new Set([
 /** Pool errors the driver does not export as classes. */
 const transientErrorNames = new Set(['MongoWaitQueueTimeoutError', 'MongoPoolClosedError']);
 
+/**
+ * Socket errors that driver v7 can let through unwrapped: a write on a pooled connection whose
+ * server has died fails with Node's own EPIPE, not a MongoNetworkError.
+ */
+const socketErrorCodes = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT']);
+
 export function isDuplicateKey(error: unknown): error is MongoServerError {
   return error instanceof MongoServerError && error.code === DUPLICATE_KEY;
 }
 
 export function isUnreachable(error: unknown): boolean {
-  if (!(error instanceof MongoError)) return false;
+  if (!(error instanceof MongoError)) return isSocketError(error);
   if (error instanceof MongoServerError) return typeof error.code === 'number' && transientServerCodes.has(error.code);
   return (
     error instanceof MongoNetworkError ||
@@ -54,17 +62,45 @@ export function isUnreachable(error: unknown): boolean {
   );
 }
 
+function isSocketError(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && socketErrorCodes.has(String(error.code));
+}
+
 /**
  * The core error for a driver error raised while writing `collection`, or the error itself
  * when it is neither (a bug, to be logged and masked like any other).
  */
 export function translateMongoError(error: unknown, collection: string): unknown {
-  if (isDuplicateKey(error)) {
-    // MongoDB names the index's fields; FerretDB v1 does not, so then only the collection is known.
-    const pattern: unknown = error.keyPattern;
-    const fields = typeof pattern === 'object' && pattern !== null ? Object.keys(pattern) : [];
-    return new Conflict(fields.length > 0 ? `${collection}.${fields.join('_')}` : collection);
-  }
-  if (isUnreachable(error)) return new Unavailable('database', { cause: error });
-  return error;
+  const failure = bulkCommandFailure(error) ?? error;
+  if (isDuplicateKey(failure)) return duplicateKeyConflict(failure.keyPattern, collection);
+  if (isUnreachable(failure)) return new Unavailable('database', { cause: failure });
+  return failure;
+}
+
+/**
+ * The core error for one document that a bulk write to `collection` refused: what
+ * `translateMongoError` gives for the same refusal of that document written alone.
+ */
+export function translateWriteError(error: WriteError, collection: string): unknown {
+  // The driver keeps no keyPattern here, so the Conflict names only the collection.
+  if (error.code === DUPLICATE_KEY) return duplicateKeyConflict(undefined, collection);
+  if (transientServerCodes.has(error.code)) return new Unavailable('database', { cause: error });
+  // A WriteError is no Error; give the unexpected ones a stack to be logged with.
+  return new Error(`${collection}: write error ${error.code}: ${error.errmsg ?? ''}`, { cause: error });
+}
+
+function duplicateKeyConflict(keyPattern: unknown, collection: string): Conflict {
+  // MongoDB names the index's fields; FerretDB v1 does not, so then only the collection is known.
+  const fields = typeof keyPattern === 'object' && keyPattern !== null ? Object.keys(keyPattern) : [];
+  return new Conflict(fields.length > 0 ? `${collection}.${fields.join('_')}` : collection);
+}
+
+/**
+ * The error a bulk write's command itself failed with (network, timeout, server error). The
+ * driver wraps it in a MongoBulkWriteError, a MongoServerError without a code, which would
+ * otherwise pass an outage off as a bug. Undefined for any other error.
+ */
+function bulkCommandFailure(error: unknown): Error | undefined {
+  if (!(error instanceof MongoBulkWriteError) || [error.writeErrors].flat().length > 0) return undefined;
+  return error.errorResponse instanceof Error ? error.errorResponse : undefined;
 }

@@ -12,12 +12,14 @@ import {
   fromRoomDoc,
   fromSessionDoc,
   fromUserDoc,
+  type MessageDoc,
   toMembershipDoc,
   toMessageDoc,
   toRoomDoc,
   toSessionDoc,
   toUserDoc,
 } from './documents.js';
+import { InsertBatcher } from './insert-batcher.js';
 import { isDuplicateKey, translateMongoError } from './mongo-errors.js';
 import { historyQuery, publicRoomsQuery } from './queries.js';
 import { claimSeqRange } from './seq-claims.js';
@@ -28,11 +30,15 @@ export interface MongoRepositoryTimeouts {
   readonly operationTimeoutMs: number;
   /** How long `allocateSeq` keeps retrying while concurrent senders win the next number. */
   readonly contentionTimeoutMs: number;
+  /** How long `insertMessage` may queue behind the insert before it; then it fails, unwritten. */
+  readonly insertQueueTimeoutMs: number;
 }
 
 export class MongoRepository implements Repository {
   private readonly collections: ChatCollections;
   private readonly ops: { readonly maxTimeMS: number };
+  /** Concurrent sends share one insertMany; each still waits for the write that carried it. */
+  private readonly messageInserts: InsertBatcher<MessageDoc>;
   private readonly seqBatcher = new SeqBatcher((roomId, count) =>
     this.run('seq_claims', () =>
       claimSeqRange(this.collections, roomId, count, {
@@ -52,6 +58,10 @@ export class MongoRepository implements Repository {
   ) {
     this.collections = chatCollections(client.db(database));
     this.ops = { maxTimeMS: timeouts.operationTimeoutMs };
+    this.messageInserts = new InsertBatcher(this.collections.messages, {
+      ...this.ops,
+      queueTimeoutMs: timeouts.insertQueueTimeoutMs,
+    });
   }
 
   createUser(user: User): Promise<void> {
@@ -184,9 +194,7 @@ export class MongoRepository implements Repository {
   }
 
   insertMessage(message: Message): Promise<void> {
-    return this.run('messages', async () => {
-      await this.collections.messages.insertOne(toMessageDoc(message), this.ops);
-    });
+    return this.run('messages', () => this.messageInserts.insert(toMessageDoc(message)));
   }
 
   getMessage(id: MessageId): Promise<Message | null> {

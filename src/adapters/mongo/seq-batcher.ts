@@ -2,49 +2,27 @@
 // later senders queue, and the next claim reserves numbers for all of them at once. Senders
 // in one process then never race each other through the database; only instances do.
 import type { RoomId } from '../../core/model.js';
-
-interface Waiter {
-  readonly count: number;
-  resolve(last: number | null): void;
-  reject(error: unknown): void;
-}
+import { Coalescer } from './coalescer.js';
 
 export class SeqBatcher {
-  private readonly queues = new Map<RoomId, Waiter[]>();
+  private readonly claims: Coalescer<RoomId, number, number | null>;
 
   /** `claim(roomId, count)` reserves `count` numbers and returns the last, or null without a room. */
-  constructor(private readonly claim: (roomId: RoomId, count: number) => Promise<number | null>) {}
-
-  /** Reserves `count` numbers of the room; resolves with the last of them. */
-  allocate(roomId: RoomId, count: number): Promise<number | null> {
-    return new Promise((resolve, reject) => {
-      const queue = this.queues.get(roomId);
-      if (queue) {
-        queue.push({ count, resolve, reject });
-        return;
-      }
-      this.queues.set(roomId, [{ count, resolve, reject }]);
-      void this.drain(roomId);
+  constructor(claim: (roomId: RoomId, count: number) => Promise<number | null>) {
+    this.claims = new Coalescer(async (roomId, counts) => {
+      const total = counts.reduce((sum, count) => sum + count, 0);
+      const last = await claim(roomId, total);
+      // Hand the range out in arrival order.
+      let end = last === null ? 0 : last - total;
+      return counts.map((count) => {
+        end += count;
+        return { ok: true, value: last === null ? null : end };
+      });
     });
   }
 
-  private async drain(roomId: RoomId): Promise<void> {
-    const queue = this.queues.get(roomId)!;
-    while (queue.length > 0) {
-      const batch = queue.splice(0);
-      const total = batch.reduce((sum, waiter) => sum + waiter.count, 0);
-      try {
-        const last = await this.claim(roomId, total);
-        // Hand the range out in arrival order.
-        let end = last === null ? 0 : last - total;
-        for (const waiter of batch) {
-          end += waiter.count;
-          waiter.resolve(last === null ? null : end);
-        }
-      } catch (error) {
-        for (const waiter of batch) waiter.reject(error);
-      }
-    }
-    this.queues.delete(roomId);
+  /** Reserves `count` numbers of the room; resolves with the last of them. */
+  allocate(roomId: RoomId, count: number): Promise<number | null> {
+    return this.claims.submit(roomId, count);
   }
 }
