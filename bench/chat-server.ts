@@ -1,6 +1,7 @@
-// Starts the chat API under test as production runs it (`node --import tsx src/main.ts`) on a
-// free loopback port, rate limits off, on a given deployment. BENCH_CPU_PROF=<dir> profiles it;
-// BENCH_SERVER_ENTRY=<compiled main.js> runs a `tsc -p tsconfig.build.json` build instead.
+// Starts the chat API under test as production runs it (`NODE_ENV=production node --import tsx
+// src/main.ts`, as in the Dockerfile) on a free loopback port, rate limits off, on a given
+// deployment. BENCH_CPU_PROF=<dir> profiles it; BENCH_SERVER_ENTRY=<compiled main.js> runs a
+// `tsc -p tsconfig.build.json` build instead.
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import type { Deployment } from './backends.js';
 
@@ -16,6 +17,8 @@ export function startChatServer(deployment: Deployment, options: ChatServerOptio
     script: compiled ?? 'src/main.ts',
     tsx: compiled === undefined,
     env: {
+      // graphql-js and yoga skip development-only checks in production, as the Dockerfile sets.
+      NODE_ENV: 'production',
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
