@@ -11,7 +11,6 @@ import type { ScenarioResult } from './scenario.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { perSecond, summarize, type LatencySummary } from './stats.js';
 import { SubscriberPool } from './subscriber-pool.js';
-import type { SubscriberMode } from './subscriber-protocol.js';
 import { formatNumber, formatRatio, type ResultRow } from './table.js';
 
 /** Connections each subscriber process opens at once. */
@@ -55,7 +54,7 @@ export async function runFanout(backend: Backend, sizes: Sizes['fanout']): Promi
     );
   }
   notes.push(
-    `fan-out [${backend.name}]: subscribers are anonymous graphql-ws clients (raw ws for the floor) in one child process; ` +
+    `fan-out [${backend.name}]: subscribers are the same anonymous graphql-ws clients for the chat API and the floor, in one child process; ` +
       `sends are paced to at most ${sizes.window} messages not yet received by every subscriber, after ${sizes.warmupMessages} warm-up messages; ` +
       'latency = receipt time − send time written into the text (same clock, same machine).',
   );
@@ -73,7 +72,7 @@ async function measureChat(backend: Backend, subscribers: number, sizes: Sizes['
     const setup = new GraphQLHttp(server.url, 1);
     const sender = await createSenderAndRoom(setup);
     setup.close();
-    return await measure(server, 'graphql-ws', sender, subscribers, sizes, 'chat API');
+    return await measure(server, sender, subscribers, sizes, 'chat API');
   } finally {
     await server.stop();
     await deployment.cleanup();
@@ -83,7 +82,7 @@ async function measureChat(backend: Backend, subscribers: number, sizes: Sizes['
 async function measureFloor(subscribers: number, sizes: Sizes['fanout']): Promise<FanoutFigures> {
   const server = await startServerProcess({ script: 'bench/raw-broadcast-server.ts' });
   try {
-    return await measure(server, 'raw', { token: 'floor', roomId: 'room_floor' }, subscribers, sizes, 'floor');
+    return await measure(server, { token: 'floor', roomId: 'room_floor' }, subscribers, sizes, 'floor');
   } finally {
     await server.stop();
   }
@@ -91,7 +90,6 @@ async function measureFloor(subscribers: number, sizes: Sizes['fanout']): Promis
 
 async function measure(
   server: ServerProcess,
-  mode: SubscriberMode,
   target: { token: string; roomId: string },
   subscribers: number,
   sizes: Sizes['fanout'],
@@ -103,7 +101,6 @@ async function measure(
     const opened = await pool.open({
       url: server.wsUrl,
       total: subscribers,
-      mode,
       roomId: target.roomId,
       concurrency: OPEN_CONCURRENCY,
       measuredMessages: sizes.messages,

@@ -2,7 +2,7 @@
 // after W warm connections and again after W + C, divided by C, each read after a quiet
 // period; clients in several child processes. Also after a full GC forced through the
 // inspector, and the JS heap alone.
-// The floor is the raw `ws` server holding the same number of idle plain connections.
+// The floor is the raw `ws` server holding the same number of idle connections of the same clients.
 import type { Backend } from './backends.js';
 import { BroadcastDriver } from './broadcast-driver.js';
 import { createSenderAndRoom } from './chat-operations.js';
@@ -15,7 +15,6 @@ import { residentBytes } from './proc-stats.js';
 import type { ScenarioResult } from './scenario.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { SubscriberPool } from './subscriber-pool.js';
-import type { SubscriberMode } from './subscriber-protocol.js';
 import { formatBytes, formatRatio, type ResultRow } from './table.js';
 
 /** Connections each client process opens at once. */
@@ -80,7 +79,7 @@ async function measureChat(backend: Backend, sizes: Sizes['memory']): Promise<Pe
     const setup = new GraphQLHttp(server.url, 1);
     const sender = await createSenderAndRoom(setup);
     setup.close();
-    return await measure(server, 'graphql-ws', sender, sizes);
+    return await measure(server, sender, sizes);
   } finally {
     await server.stop();
     await deployment.cleanup();
@@ -90,7 +89,7 @@ async function measureChat(backend: Backend, sizes: Sizes['memory']): Promise<Pe
 async function measureFloor(sizes: Sizes['memory']): Promise<PerConnection> {
   const server = await startServerProcess({ script: 'bench/raw-broadcast-server.ts', inspect: true });
   try {
-    return await measure(server, 'raw', { token: 'floor', roomId: 'room_floor' }, sizes);
+    return await measure(server, { token: 'floor', roomId: 'room_floor' }, sizes);
   } finally {
     await server.stop();
   }
@@ -98,7 +97,6 @@ async function measureFloor(sizes: Sizes['memory']): Promise<PerConnection> {
 
 async function measure(
   server: ServerProcess,
-  mode: SubscriberMode,
   target: { token: string; roomId: string },
   sizes: Sizes['memory'],
 ): Promise<PerConnection> {
@@ -107,7 +105,7 @@ async function measure(
   const http = new GraphQLHttp(server.url, 1);
   const driver = new BroadcastDriver(http, target, pool);
   const open = async (count: number) => {
-    const outcome = await pool.open({ url: server.wsUrl, total: count, mode, roomId: target.roomId, concurrency: OPEN_CONCURRENCY, measuredMessages: 0 });
+    const outcome = await pool.open({ url: server.wsUrl, total: count, roomId: target.roomId, concurrency: OPEN_CONCURRENCY, measuredMessages: 0 });
     if (outcome.failed > 0) throw new Error(`${outcome.failed} of ${count} connections failed: ${outcome.firstError}`);
     // Every subscription is live once one message reached them all.
     await driver.probe();

@@ -1,6 +1,8 @@
 // The fan-out and memory floor, run as a process of its own: a bare `ws` server that answers a
 // sendMessage-shaped POST by serializing one graphql-transport-ws `next` frame, once, and
-// writing it to every connected socket. No GraphQL, no per-socket work beyond the write.
+// writing it to every connected socket. No GraphQL, no per-socket work beyond the write; it
+// speaks just enough of the protocol (acknowledge, answer pings) for the same graphql-ws
+// clients the chat API is measured with, each with its one subscription under id "1".
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,7 +23,20 @@ const server = createServer((req, res) => {
     res.end(answer);
   });
 });
-const sockets = new WebSocketServer({ server, path: '/graphql' });
+const PROTOCOL = 'graphql-transport-ws';
+const sockets = new WebSocketServer({
+  server,
+  path: '/graphql',
+  handleProtocols: (offered) => (offered.has(PROTOCOL) ? PROTOCOL : false),
+});
+sockets.on('connection', (socket) => {
+  socket.on('message', (data) => {
+    const { type } = JSON.parse(String(data)) as { type?: string };
+    if (type === 'connection_init') socket.send('{"type":"connection_ack"}');
+    else if (type === 'ping') socket.send('{"type":"pong"}');
+    // A subscribe needs no answer: every socket's one subscription is id "1".
+  });
+});
 
 let seq = 0;
 const author = { id: `usr_${randomId()}`, name: 'Bench Author' };

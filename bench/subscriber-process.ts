@@ -1,11 +1,11 @@
 // Child process entry: opens many subscriber clients to one server (real graphql-ws clients with
-// one messageAdded subscription each, or plain ws clients for the raw floor) and counts what
-// they receive through DeliveryCounter; commanded by SubscriberPool over IPC.
+// one messageAdded subscription each, the same for the chat API and the raw floor) and counts
+// what they receive through DeliveryCounter; commanded by SubscriberPool over IPC.
 import { createClient, type Client } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import { DeliveryCounter } from './delivery-counter.js';
 import { MESSAGE_ADDED } from './chat-operations.js';
-import type { ChildCommand, ChildEvent, SubscriberMode } from './subscriber-protocol.js';
+import type { ChildCommand, ChildEvent } from './subscriber-protocol.js';
 
 const counter = new DeliveryCounter((seq) => send({ type: 'complete', seq }));
 const closers: (() => void)[] = [];
@@ -25,8 +25,8 @@ process.on('disconnect', () => process.exit(0));
 async function handle(command: ChildCommand): Promise<void> {
   switch (command.type) {
     case 'open': {
-      const { url, count, mode, roomId, concurrency, measuredMessages } = command;
-      const outcome = await openAll(count, concurrency, () => openOne(mode, url, roomId));
+      const { url, count, roomId, concurrency, measuredMessages } = command;
+      const outcome = await openAll(count, concurrency, () => openGraphQLWs(url, roomId));
       open += outcome.open;
       counter.expect(open, measuredMessages);
       send({ type: 'opened', ...outcome });
@@ -63,10 +63,6 @@ async function openAll(count: number, concurrency: number, open: () => Promise<v
   return { open: opened, failed, firstError };
 }
 
-function openOne(mode: SubscriberMode, url: string, roomId: string): Promise<void> {
-  return mode === 'graphql-ws' ? openGraphQLWs(url, roomId) : openRawWs(url);
-}
-
 /** A real graphql-ws client with one messageAdded subscription; resolves once acknowledged. */
 function openGraphQLWs(url: string, roomId: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -76,6 +72,9 @@ function openGraphQLWs(url: string, roomId: string): Promise<void> {
       webSocketImpl: WebSocket,
       retryAttempts: 0,
       lazy: true,
+      // One subscription per connection: the same id on every socket lets the raw floor
+      // write one pre-serialized frame to all of them.
+      generateID: () => '1',
       on: {
         connected: () => {
           acknowledged = true;
@@ -97,22 +96,5 @@ function openGraphQLWs(url: string, roomId: string): Promise<void> {
       },
     );
     closers.push(() => void client.dispose());
-  });
-}
-
-/** A plain ws client; every text frame is parsed as graphql-ws would and counted the same way. */
-function openRawWs(url: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url);
-    socket.on('open', resolve);
-    socket.on('error', reject);
-    socket.on('close', () => {
-      lost++;
-    });
-    socket.on('message', (data: Buffer) => {
-      const frame = JSON.parse(data.toString()) as { type?: string; payload?: { data?: { messageAdded?: { text?: unknown } } } };
-      if (frame.type === 'next') counter.record(frame.payload?.data?.messageAdded?.text);
-    });
-    closers.push(() => socket.terminate());
   });
 }

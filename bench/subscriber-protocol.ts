@@ -1,15 +1,11 @@
 // The IPC messages between SubscriberPool (parent) and subscriber-process (child).
 import type { DeliveryReport } from './delivery-counter.js';
 
-/** graphql-ws: real graphql-ws clients subscribing to messageAdded; raw: plain ws clients (the floor). */
-export type SubscriberMode = 'graphql-ws' | 'raw';
-
 export type ChildCommand =
   | {
       readonly type: 'open';
       readonly url: string;
       readonly count: number;
-      readonly mode: SubscriberMode;
       readonly roomId: string;
       /** Connections opened at once. */
       readonly concurrency: number;
