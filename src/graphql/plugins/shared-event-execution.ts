@@ -112,67 +112,22 @@ function executeOnce(event: unknown, key: string, args: ExecutionArgs): Promise<
   return result;
 }
 
-/** `source` with each event mapped; returning or throwing reaches the source. */
-class MappedEvents<T, R> implements AsyncIterableIterator<R> {
-  private readonly iterator: AsyncIterator<T>;
+type Execute = (event: unknown) => Promise<ExecutionResult> | ExecutionResult;
 
-  constructor(
-    source: AsyncIterable<T>,
-    private readonly map: (event: T) => Promise<R> | R,
-  ) {
-    this.iterator = source[Symbol.asyncIterator]();
-  }
-
-  async next(): Promise<IteratorResult<R>> {
-    const result = await this.iterator.next();
-    return result.done ? { done: true, value: undefined } : { done: false, value: await this.map(result.value) };
-  }
-
-  async return(): Promise<IteratorResult<R>> {
-    await this.iterator.return?.();
-    return { done: true, value: undefined };
-  }
-
-  async throw(error?: unknown): Promise<IteratorResult<R>> {
-    await this.iterator.return?.();
-    throw error;
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<R> {
-    return this;
-  }
-}
-
-/**
- * A subscription whose error-free results are written straight to the client: its `next()`
- * resolves only with a result that has errors (so masking and error codes still apply) or at
- * the end. Results leave in order either way: each is written before the next is read.
- */
-class DirectlyWritten implements AsyncIterableIterator<ExecutionResult> {
-  private readonly iterator: AsyncIterator<unknown>;
-  private stopped = false;
+/** A subscription's results, one per source event; returning or throwing reaches the source. */
+abstract class EventResults implements AsyncIterableIterator<ExecutionResult> {
+  protected readonly iterator: AsyncIterator<unknown>;
+  /** Set once returned or thrown into: nothing more is executed or written. */
+  protected stopped = false;
 
   constructor(
     source: AsyncIterable<unknown>,
-    private readonly execute: (event: unknown) => Promise<ExecutionResult> | ExecutionResult,
-    private readonly writer: ResultWriter,
+    protected readonly execute: Execute,
   ) {
     this.iterator = source[Symbol.asyncIterator]();
   }
 
-  async next(): Promise<IteratorResult<ExecutionResult>> {
-    for (;;) {
-      const event = await this.iterator.next();
-      if (event.done || this.stopped) return { done: true, value: undefined };
-      const result = await this.execute(event.value);
-      if (this.stopped) return { done: true, value: undefined };
-      if (result.errors) return { done: false, value: result };
-      let json = serialized.get(result);
-      if (json === undefined) serialized.set(result, (json = JSON.stringify(result)));
-      const written = this.writer.write(json);
-      if (written) await written;
-    }
-  }
+  abstract next(): Promise<IteratorResult<ExecutionResult>>;
 
   async return(): Promise<IteratorResult<ExecutionResult>> {
     this.stopped = true;
@@ -188,5 +143,42 @@ class DirectlyWritten implements AsyncIterableIterator<ExecutionResult> {
 
   [Symbol.asyncIterator](): AsyncIterableIterator<ExecutionResult> {
     return this;
+  }
+}
+
+/** Each event's result, handed to the transport. */
+class MappedEvents extends EventResults {
+  async next(): Promise<IteratorResult<ExecutionResult>> {
+    const event = await this.iterator.next();
+    return event.done ? { done: true, value: undefined } : { done: false, value: await this.execute(event.value) };
+  }
+}
+
+/**
+ * A subscription whose error-free results are written straight to the client: its `next()`
+ * resolves only with a result that has errors (so masking and error codes still apply) or at
+ * the end. Results leave in order either way: each is written before the next is read.
+ */
+class DirectlyWritten extends EventResults {
+  constructor(
+    source: AsyncIterable<unknown>,
+    execute: Execute,
+    private readonly writer: ResultWriter,
+  ) {
+    super(source, execute);
+  }
+
+  async next(): Promise<IteratorResult<ExecutionResult>> {
+    for (;;) {
+      const event = await this.iterator.next();
+      if (event.done || this.stopped) return { done: true, value: undefined };
+      const result = await this.execute(event.value);
+      if (this.stopped) return { done: true, value: undefined };
+      if (result.errors) return { done: false, value: result };
+      let json = serialized.get(result);
+      if (json === undefined) serialized.set(result, (json = JSON.stringify(result)));
+      const written = this.writer.write(json);
+      if (written) await written;
+    }
   }
 }
