@@ -43,6 +43,9 @@ export function serveGraphQLWs<E extends SocketExtra>(
   const server = makeServer(serverOptions);
   const { logger, highWaterMark } = options;
   wsServer.options.handleProtocols = handleProtocols;
+  // ws re-emits the HTTP server's errors (a port in use, say), which whoever listens already
+  // handles; without a listener here they would be thrown as uncaught.
+  wsServer.on('error', (error) => logger.warn({ err: error }, 'HTTP server error (seen by the WebSocket server)'));
 
   // Sockets pinged in the last round that have not answered yet.
   const unanswered = new WeakSet<WebSocket>();
