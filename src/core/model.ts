@@ -29,14 +29,15 @@ export interface Room {
   readonly directKey: string | null;
 }
 
-export type MessageKind = 'CHAT' | 'JOINED' | 'LEFT' | 'FAILED';
+/** What a message records (the schema's deprecated FAILED is never produced, so not here). */
+export type MessageKind = 'CHAT' | 'JOINED' | 'LEFT';
 
 export interface Message {
   readonly id: MessageId;
   readonly roomId: RoomId;
   /** Position in the room's history: 1, 2, 3, … allocated atomically per room. */
   readonly seq: number;
-  /** Null for system messages (JOINED, LEFT, FAILED). */
+  /** Null for system messages (JOINED, LEFT). */
   readonly authorId: UserId | null;
   /** For system messages: the user the message is about (who joined or left). */
   readonly subjectId: UserId | null;

@@ -8,7 +8,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 export type MessageKind =
   /** Something a member wrote. */
   | 'CHAT'
-  /** System message: something the server could not do for the room. */
+  /** Never produced: the server records no failures in a room. */
   | 'FAILED'
   /** System message: `subject` joined the room. */
   | 'JOINED'

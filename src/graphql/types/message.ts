@@ -16,7 +16,12 @@ const MessageKindEnum = builder.enumType('MessageKind', {
     CHAT: { description: 'Something a member wrote.' },
     JOINED: { description: 'System message: `subject` joined the room.' },
     LEFT: { description: 'System message: `subject` left the room.' },
-    FAILED: { description: 'System message: something the server could not do for the room.' },
+    FAILED: {
+      description: 'Never produced: the server records no failures in a room.',
+      deprecationReason:
+        'No message has this kind: a failed operation is an error on that operation, never a ' +
+        'message in the room. Kept so that clients with exhaustive switches still validate.',
+    },
   } as const,
 });
 
