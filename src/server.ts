@@ -19,6 +19,8 @@ import { useSharedEventExecution, writeResultsDirectly } from './graphql/plugins
 import { defaultTransportOptions, serveGraphQLWs, type SocketExtra } from './graphql-ws-transport.js';
 import { CONNECTION_LIMIT } from './graphql/types/rate-limit.js';
 import type { Logger } from './logger.js';
+import { createGraphiQLAssets } from './transport/graphiql-assets.js';
+import { readiness } from './transport/readiness.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -64,12 +66,12 @@ type ServerContext =
   | { req: IncomingMessage; connectionParams?: undefined; clientAddress?: undefined }
   | { req?: undefined; connectionParams: Readonly<Record<string, unknown>>; clientAddress: string };
 
-const READINESS_TIMEOUT_MS = 2000;
 /** WebSocket close code 1001: the server is going away; clients reconnect and resume. */
 const GOING_AWAY = 1001;
 
 export function createChatServer(options: ServerOptions): ChatServer {
   const { chat, rateLimiter, logger } = options;
+  const graphiqlAssets = options.graphiql ? createGraphiQLAssets() : null;
 
   const yoga = createYoga<ServerContext, GraphQLContext>({
     schema: options.schema,
@@ -78,6 +80,7 @@ export function createChatServer(options: ServerOptions): ChatServer {
     landingPage: false,
     logging: logger.child({ component: 'yoga' }),
     graphiql: options.graphiql ? { subscriptionsProtocol: 'WS', title: 'Chat API' } : false,
+    renderGraphiQL: graphiqlAssets?.render,
     maskedErrors: { maskError: (error) => toClientError(error), isDev: false },
     // Batched requests would multiply every limit by the batch size.
     batching: false,
@@ -100,6 +103,7 @@ export function createChatServer(options: ServerOptions): ChatServer {
       );
     },
     plugins: [
+      ...(graphiqlAssets ? [graphiqlAssets.plugin()] : []),
       useCsrfPrevention(),
       useContractErrorCodes(),
       useSharedEventExecution(),
@@ -294,29 +298,4 @@ interface ConnectionExtra extends SocketExtra {
 interface EnvelopRoot {
   execute: (args: any) => any;
   subscribe: (args: any) => any;
-}
-
-/** 200 with every check passed, else 503 naming the failing parts; never hangs past the timeout. */
-async function readiness(checks: Readonly<Record<string, () => Promise<void>>>): Promise<Response> {
-  const results = await Promise.all(
-    Object.entries(checks).map(async ([name, check]) => {
-      try {
-        await withTimeout(check(), READINESS_TIMEOUT_MS);
-        return [name, 'ok'] as const;
-      } catch {
-        return [name, 'unavailable'] as const;
-      }
-    }),
-  );
-  const failing = results.filter(([, state]) => state !== 'ok').map(([name]) => name);
-  const body = { status: failing.length === 0 ? 'ready' : 'unavailable', checks: Object.fromEntries(results), failing };
-  return Response.json(body, { status: failing.length === 0 ? 200 : 503 });
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
