@@ -1,7 +1,7 @@
 // GraphiQL served from the installed @graphql-yoga/render-graphiql, so the page makes no
 // request outside this server (yoga's default page loads its CSS, JS and workers from a CDN).
 // Each asset gets a content-hashed name under /graphiql/ and is cached for a year; the page
-// itself is small and never cached, so a new package version shows at once.
+// itself is small and carries no cache headers, so a new package version shows at once.
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
