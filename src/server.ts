@@ -19,6 +19,9 @@ import { useSharedEventExecution, writeResultsDirectly } from './graphql/plugins
 import { defaultTransportOptions, serveGraphQLWs, type SocketExtra } from './graphql-ws-transport.js';
 import { CONNECTION_LIMIT } from './graphql/types/rate-limit.js';
 import type { Logger } from './logger.js';
+import { createGraphiQLAssets } from './transport/graphiql-assets.js';
+import { connectionCredentials, operationCredentials, type Credentials } from './transport/operation-credentials.js';
+import { readiness } from './transport/readiness.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -59,17 +62,17 @@ const TRY_AGAIN_LATER = 1013;
 /** WebSocket close code for "too many connections from your address"; the reason says when to retry. */
 const TOO_MANY_CONNECTIONS = 4429;
 
-/** The server context yoga gets: node's request over HTTP; the client's address and connectionParams on a WebSocket. */
+/** The server context yoga gets: node's request over HTTP; the client's address and the operation's credentials on a WebSocket. */
 type ServerContext =
-  | { req: IncomingMessage; connectionParams?: undefined; clientAddress?: undefined }
-  | { req?: undefined; connectionParams: Readonly<Record<string, unknown>>; clientAddress: string };
+  | { req: IncomingMessage; credentials?: undefined; clientAddress?: undefined }
+  | { req?: undefined; credentials: Credentials; clientAddress: string };
 
-const READINESS_TIMEOUT_MS = 2000;
 /** WebSocket close code 1001: the server is going away; clients reconnect and resume. */
 const GOING_AWAY = 1001;
 
 export function createChatServer(options: ServerOptions): ChatServer {
   const { chat, rateLimiter, logger } = options;
+  const graphiqlAssets = options.graphiql ? createGraphiQLAssets() : null;
 
   const yoga = createYoga<ServerContext, GraphQLContext>({
     schema: options.schema,
@@ -78,28 +81,25 @@ export function createChatServer(options: ServerOptions): ChatServer {
     landingPage: false,
     logging: logger.child({ component: 'yoga' }),
     graphiql: options.graphiql ? { subscriptionsProtocol: 'WS', title: 'Chat API' } : false,
+    renderGraphiQL: graphiqlAssets?.render,
     maskedErrors: { maskError: (error) => toClientError(error), isDev: false },
     // Batched requests would multiply every limit by the batch size.
     batching: false,
     // The HTTP handler below refuses oversized bodies before yoga reads them; yoga's own
     // limiter would stream every body through another pipeline for nothing (~10% of a request).
     maxRequestBodySize: false,
-    context: ({ request, req, connectionParams, clientAddress }) => {
-      const param = (name: string) => {
-        const value = connectionParams?.[name];
-        return typeof value === 'string' ? value : null;
-      };
-      return createContext(
+    context: ({ request, req, credentials, clientAddress }) =>
+      createContext(
         { chat, rateLimiter, adminToken: options.adminToken },
         {
-          authorization: connectionParams ? param('authorization') : request.headers.get('authorization'),
-          adminToken: connectionParams ? param('adminToken') : request.headers.get('x-admin-token'),
+          authorization: credentials ? credentials.authorization : request.headers.get('authorization'),
+          adminToken: credentials ? credentials.adminToken : request.headers.get('x-admin-token'),
           clientAddress: clientAddress ?? req?.socket.remoteAddress ?? 'unknown',
           requestId: request?.headers.get('x-request-id') ?? randomUUID(),
         },
-      );
-    },
+      ),
     plugins: [
+      ...(graphiqlAssets ? [graphiqlAssets.plugin()] : []),
       useCsrfPrevention(),
       useContractErrorCodes(),
       useSharedEventExecution(),
@@ -180,9 +180,8 @@ export function createChatServer(options: ServerOptions): ChatServer {
           ctx.extra.socket.close(TOO_MANY_CONNECTIONS, `Too many connections; retry in ${error.details.retryAfter} s`);
           return false;
         }
-        const authorization = ctx.connectionParams?.authorization;
-        if (authorization === undefined || authorization === null) return true;
-        const token = typeof authorization === 'string' ? bearerToken(authorization) : '';
+        const token = bearerToken(connectionCredentials(ctx.connectionParams).authorization);
+        if (token === null) return true;
         if (!token) return false;
         let user: User;
         try {
@@ -208,7 +207,7 @@ export function createChatServer(options: ServerOptions): ChatServer {
           ...ctx,
           clientAddress: ctx.extra.clientAddress,
           params: payload,
-          connectionParams: ctx.connectionParams ?? {},
+          credentials: operationCredentials(payload.extensions, connectionCredentials(ctx.connectionParams)),
         });
         // Anything thrown here would close the whole socket (4500); parse errors and the
         // validation rules that throw (graphql-armor) are reported on the operation instead.
@@ -217,6 +216,8 @@ export function createChatServer(options: ServerOptions): ChatServer {
           const errors = validate(schema, document);
           if (errors.length > 0) return errors.map(toSocketError);
           const contextValue = await contextFactory();
+          // A bad token of the operation's own (GraphiQL's Headers tab) ends it, not the socket.
+          await contextValue.viewer();
           writeResultsDirectly(contextValue, ctx.extra.nextFrames(id));
           return {
             schema,
@@ -294,29 +295,4 @@ interface ConnectionExtra extends SocketExtra {
 interface EnvelopRoot {
   execute: (args: any) => any;
   subscribe: (args: any) => any;
-}
-
-/** 200 with every check passed, else 503 naming the failing parts; never hangs past the timeout. */
-async function readiness(checks: Readonly<Record<string, () => Promise<void>>>): Promise<Response> {
-  const results = await Promise.all(
-    Object.entries(checks).map(async ([name, check]) => {
-      try {
-        await withTimeout(check(), READINESS_TIMEOUT_MS);
-        return [name, 'ok'] as const;
-      } catch {
-        return [name, 'unavailable'] as const;
-      }
-    }),
-  );
-  const failing = results.filter(([, state]) => state !== 'ok').map(([name]) => name);
-  const body = { status: failing.length === 0 ? 'ready' : 'unavailable', checks: Object.fromEntries(results), failing };
-  return Response.json(body, { status: failing.length === 0 ? 200 : 503 });
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -19,9 +19,13 @@ export interface GraphQLContext {
   readonly requestId: string;
 }
 
-/** Reads the token out of an `Authorization` value: "Bearer <token>". */
-export function bearerToken(authorization: string | null | undefined): string | null {
-  if (!authorization) return null;
+/**
+ * Reads the token out of an `Authorization` value, "Bearer <token>": null when none was sent,
+ * '' (refused by authentication) when the value is anything else, a non-string included.
+ */
+export function bearerToken(authorization: unknown): string | null {
+  if (authorization === undefined || authorization === null || authorization === '') return null;
+  if (typeof authorization !== 'string') return '';
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   return match ? match[1]! : '';
 }
@@ -29,8 +33,9 @@ export function bearerToken(authorization: string | null | undefined): string | 
 export function createContext(
   services: { chat: Chat; rateLimiter: RateLimiter; adminToken: string | null },
   input: {
-    authorization: string | null | undefined;
-    adminToken: string | null | undefined;
+    /** As sent: a header's string, or any JSON value from a WebSocket message. */
+    authorization: unknown;
+    adminToken: unknown;
     clientAddress: string;
     requestId: string;
   },
@@ -41,7 +46,7 @@ export function createContext(
   return {
     chat,
     rateLimiter,
-    isAdmin: services.adminToken !== null && !!input.adminToken && sameSecret(input.adminToken, services.adminToken),
+    isAdmin: services.adminToken !== null && typeof input.adminToken === 'string' && !!input.adminToken && sameSecret(input.adminToken, services.adminToken),
     viewer: () => (viewer ??= token === null ? Promise.resolve(null) : chat.authenticate(token)),
     // Batches the lookups of one tick; no cache, because a subscription's context lives on
     // across events and each event must show users as they are now.

@@ -7,6 +7,8 @@ export interface RawResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly text: string;
+  /** The body's bytes as received (not decoded: a gzipped body stays gzipped). */
+  readonly body: Buffer;
 }
 
 export interface RawRequestOptions {
@@ -39,9 +41,10 @@ export function rawRequest(url: string, options: RawRequestOptions = {}): Promis
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', reject);
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }),
-        );
+        response.on('end', () => {
+          const bytes = Buffer.concat(chunks);
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, text: bytes.toString('utf8'), body: bytes });
+        });
       },
     );
     outgoing.on('error', reject);
