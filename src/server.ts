@@ -14,6 +14,7 @@ import type { User } from './core/model.js';
 import type { RateLimiter } from './core/rate-limits.js';
 import { createContext, bearerToken, type GraphQLContext } from './graphql/context.js';
 import { isUnexpected, toClientError, toSocketError, useContractErrorCodes } from './graphql/errors.js';
+import { withFreshLookups } from './graphql/lookups.js';
 import { useCsrfPrevention } from './graphql/plugins/csrf-prevention.js';
 import { useSharedEventExecution, writeResultsDirectly } from './graphql/plugins/shared-event-execution.js';
 import { defaultTransportOptions, serveGraphQLWs, type SocketExtra } from './graphql-ws-transport.js';
@@ -102,7 +103,7 @@ export function createChatServer(options: ServerOptions): ChatServer {
     plugins: [
       useCsrfPrevention(),
       useContractErrorCodes(),
-      useSharedEventExecution(),
+      useSharedEventExecution({ contextForEvent: withFreshLookups }),
       // Depth, aliases, tokens, directives and cost bounded; no "did you mean" field suggestions.
       EnvelopArmorPlugin({
         maxDepth: { n: 10 },

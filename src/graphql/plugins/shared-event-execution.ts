@@ -24,10 +24,20 @@ import type { GraphQLContext } from '../context.js';
 /** Field extension marking a field whose value depends on the viewer (besides rate-limited ones). */
 export const VIEWER_DEPENDENT = 'viewerDependent';
 
-export function useSharedEventExecution(): Plugin<GraphQLContext> {
+export interface SharedEventExecutionOptions<C> {
+  /**
+   * The context one execution of an event runs with, made from the subscription's: where
+   * caches that must live for one event delivery only (lookups) are made fresh.
+   */
+  readonly contextForEvent?: (context: C) => C;
+}
+
+export function useSharedEventExecution<C extends object>(options: SharedEventExecutionOptions<C> = {}): Plugin<C> {
+  const contextForEvent = options.contextForEvent ?? ((context: C) => context);
+  const subscribe = (args: ExecutionArgs) => sharedSubscribe(args, contextForEvent as (context: unknown) => unknown);
   return {
     onSubscribe({ setSubscribeFn }) {
-      setSubscribeFn(sharedSubscribe as never);
+      setSubscribeFn(subscribe as never);
     },
   };
 }
@@ -51,11 +61,14 @@ export function writeResultsDirectly(contextValue: object, writer: ResultWriter)
   writers.set(contextValue, writer);
 }
 
-async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
+async function sharedSubscribe(
+  args: ExecutionArgs,
+  contextForEvent: (context: unknown) => unknown,
+): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
   const source = await createSourceEventStream(args);
   if (!isAsyncIterable(source)) return source;
   const key = await groupKey(args);
-  const execute = (event: unknown) => executeOnce(event, key, args);
+  const execute = (event: unknown) => executeOnce(event, key, args, contextForEvent);
   const writer = writers.get(args.contextValue as object);
   return writer ? new DirectlyWritten(source, execute, writer) : new MappedEvents(source, execute);
 }
@@ -103,12 +116,18 @@ function isSharedAcrossViewers(schema: GraphQLSchema, document: DocumentNode): b
   return shared;
 }
 
-function executeOnce(event: unknown, key: string, args: ExecutionArgs): Promise<ExecutionResult> | ExecutionResult {
-  if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
+function executeOnce(
+  event: unknown,
+  key: string,
+  args: ExecutionArgs,
+  contextForEvent: (context: unknown) => unknown,
+): Promise<ExecutionResult> | ExecutionResult {
+  const run = () => execute({ ...args, contextValue: contextForEvent(args.contextValue), rootValue: event });
+  if (typeof event !== 'object' || event === null) return run();
   let byKey = resultsByEvent.get(event);
   if (!byKey) resultsByEvent.set(event, (byKey = new Map()));
   let result = byKey.get(key);
-  if (!result) byKey.set(key, (result = execute({ ...args, rootValue: event })));
+  if (!result) byKey.set(key, (result = run()));
   return result;
 }
 

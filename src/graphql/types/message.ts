@@ -7,7 +7,6 @@ import { connectionType, toConnection } from './connection.js';
 import { isNodeOfKind, NodeRef } from './node.js';
 import { RoomRef } from './room.js';
 import { UserRef } from './user.js';
-import { roomOf, userOf } from '../message-lookups.js';
 import { eventOrError, subscriptionSource } from '../subscription-source.js';
 
 const MessageKindEnum = builder.enumType('MessageKind', {
@@ -34,19 +33,19 @@ MessageRef.implement({
     room: t.field({
       type: RoomRef,
       description: 'The room it belongs to.',
-      resolve: async (message, _args, ctx) => (await roomOf(ctx, message))!,
+      resolve: async (message, _args, ctx) => (await ctx.lookups.rooms.load(message.roomId))!,
     }),
     author: t.field({
       type: UserRef,
       nullable: true,
       description: 'Who wrote it; null for system messages.',
-      resolve: (message, _args, ctx) => userOf(ctx, message, message.authorId),
+      resolve: (message, _args, ctx) => (message.authorId === null ? null : ctx.lookups.users.load(message.authorId)),
     }),
     subject: t.field({
       type: UserRef,
       nullable: true,
       description: 'For JOINED and LEFT: the user who joined or left; null otherwise.',
-      resolve: (message, _args, ctx) => userOf(ctx, message, message.subjectId),
+      resolve: (message, _args, ctx) => (message.subjectId === null ? null : ctx.lookups.users.load(message.subjectId)),
     }),
     kind: t.field({ type: MessageKindEnum, description: 'CHAT or a system kind.', resolve: (message) => message.kind }),
     text: t.exposeString('text', { description: 'The text; for encrypted messages, the opaque ciphertext.' }),
