@@ -16,7 +16,7 @@ import { createContext, bearerToken, type GraphQLContext } from './graphql/conte
 import { isUnexpected, toClientError, toSocketError, useContractErrorCodes } from './graphql/errors.js';
 import { withFreshLookups } from './graphql/lookups.js';
 import { useCsrfPrevention } from './graphql/plugins/csrf-prevention.js';
-import { useSharedEventExecution, writeResultsDirectly } from './graphql/plugins/shared-event-execution.js';
+import { useSharedEventExecution, type SharedExecutionArgs } from './graphql/plugins/shared-event-execution.js';
 import { defaultTransportOptions, serveGraphQLWs, type SocketExtra } from './graphql-ws-transport.js';
 import { CONNECTION_LIMIT } from './graphql/types/rate-limit.js';
 import type { Logger } from './logger.js';
@@ -217,16 +217,16 @@ export function createChatServer(options: ServerOptions): ChatServer {
           const document = parse(payload.query);
           const errors = validate(schema, document);
           if (errors.length > 0) return errors.map(toSocketError);
-          const contextValue = await contextFactory();
-          writeResultsDirectly(contextValue, ctx.extra.nextFrames(id));
-          return {
+          const args: SharedExecutionArgs = {
             schema,
             operationName: payload.operationName,
             document,
             variableValues: payload.variables,
-            contextValue,
+            contextValue: await contextFactory(),
             rootValue: { execute, subscribe } satisfies EnvelopRoot,
+            resultWriter: ctx.extra.nextFrames(id),
           };
+          return args;
         } catch (error) {
           if (isUnexpected(error)) logger.error({ err: error }, 'unexpected error preparing a WebSocket operation');
           return [toSocketError(error)];

@@ -33,26 +33,40 @@ MessageRef.implement({
     room: t.field({
       type: RoomRef,
       description: 'The room it belongs to.',
+      viewerIndependent: true,
       resolve: async (message, _args, ctx) => (await ctx.lookups.rooms.load(message.roomId))!,
     }),
     author: t.field({
       type: UserRef,
       nullable: true,
       description: 'Who wrote it; null for system messages.',
+      viewerIndependent: true,
       resolve: (message, _args, ctx) => (message.authorId === null ? null : ctx.lookups.users.load(message.authorId)),
     }),
     subject: t.field({
       type: UserRef,
       nullable: true,
       description: 'For JOINED and LEFT: the user who joined or left; null otherwise.',
+      viewerIndependent: true,
       resolve: (message, _args, ctx) => (message.subjectId === null ? null : ctx.lookups.users.load(message.subjectId)),
     }),
-    kind: t.field({ type: MessageKindEnum, description: 'CHAT or a system kind.', resolve: (message) => message.kind }),
+    kind: t.field({
+      type: MessageKindEnum,
+      description: 'CHAT or a system kind.',
+      viewerIndependent: true,
+      resolve: (message) => message.kind,
+    }),
     text: t.exposeString('text', { description: 'The text; for encrypted messages, the opaque ciphertext.' }),
     encrypted: t.exposeBoolean('encrypted', { description: 'True when `text` is end-to-end-encrypted ciphertext.' }),
-    sentAt: t.field({ type: 'DateTime', description: 'When the server stored it.', resolve: (message) => message.sentAt }),
+    sentAt: t.field({
+      type: 'DateTime',
+      description: 'When the server stored it.',
+      viewerIndependent: true,
+      resolve: (message) => message.sentAt,
+    }),
     cursor: t.string({
       description: 'Its position in the room\'s history: pass it as `after` to resume from here.',
+      viewerIndependent: true,
       resolve: messageCursorOf,
     }),
     clientMessageId: t.exposeString('clientMessageId', {

@@ -17,13 +17,19 @@ UserRef.implement({
     name: t.exposeString('name', { description: 'Display name: chosen, or random and human-friendly ("Imperfect Seat").' }),
     online: t.boolean({
       description: 'True while the user has a signed-in WebSocket connection or a live subscription on any server instance.',
+      viewerIndependent: true,
       resolve: (user, _args, ctx) => ctx.chat.isOnline(user.id),
     }),
     publicKey: t.exposeString('publicKey', {
       nullable: true,
       description: 'Public key for end-to-end encryption, as the user set it. The server never reads it.',
     }),
-    createdAt: t.field({ type: 'DateTime', description: 'When the user was created.', resolve: (user) => user.createdAt }),
+    createdAt: t.field({
+      type: 'DateTime',
+      description: 'When the user was created.',
+      viewerIndependent: true,
+      resolve: (user) => user.createdAt,
+    }),
   }),
 });
 
