@@ -14,8 +14,9 @@ import type { User } from './core/model.js';
 import type { RateLimiter } from './core/rate-limits.js';
 import { createContext, bearerToken, type GraphQLContext } from './graphql/context.js';
 import { isUnexpected, toClientError, toSocketError, useContractErrorCodes } from './graphql/errors.js';
+import { withFreshLookups } from './graphql/lookups.js';
 import { useCsrfPrevention } from './graphql/plugins/csrf-prevention.js';
-import { useSharedEventExecution, writeResultsDirectly } from './graphql/plugins/shared-event-execution.js';
+import { useSharedEventExecution, type SharedExecutionArgs } from './graphql/plugins/shared-event-execution.js';
 import { defaultTransportOptions, serveGraphQLWs, type SocketExtra } from './graphql-ws-transport.js';
 import { CONNECTION_LIMIT } from './graphql/types/rate-limit.js';
 import type { Logger } from './logger.js';
@@ -102,7 +103,7 @@ export function createChatServer(options: ServerOptions): ChatServer {
       ...(graphiqlAssets ? [graphiqlAssets.plugin()] : []),
       useCsrfPrevention(),
       useContractErrorCodes(),
-      useSharedEventExecution(),
+      useSharedEventExecution({ contextForEvent: withFreshLookups }),
       // Depth, aliases, tokens, directives and cost bounded; no "did you mean" field suggestions.
       EnvelopArmorPlugin({
         maxDepth: { n: 10 },
@@ -218,15 +219,16 @@ export function createChatServer(options: ServerOptions): ChatServer {
           const contextValue = await contextFactory();
           // A bad token of the operation's own (GraphiQL's Headers tab) ends it, not the socket.
           await contextValue.viewer();
-          writeResultsDirectly(contextValue, ctx.extra.nextFrames(id));
-          return {
+          const args: SharedExecutionArgs = {
             schema,
             operationName: payload.operationName,
             document,
             variableValues: payload.variables,
             contextValue,
             rootValue: { execute, subscribe } satisfies EnvelopRoot,
+            resultWriter: ctx.extra.nextFrames(id),
           };
+          return args;
         } catch (error) {
           if (isUnexpected(error)) logger.error({ err: error }, 'unexpected error preparing a WebSocket operation');
           return [toSocketError(error)];

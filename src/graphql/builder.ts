@@ -2,6 +2,7 @@
 import SchemaBuilder from '@pothos/core';
 import type { GraphQLContext } from './context.js';
 import RateLimitPlugin from './plugins/rate-limit/index.js';
+import ViewerIndependentPlugin from './plugins/viewer-independent/index.js';
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -11,7 +12,7 @@ export const builder = new SchemaBuilder<{
   };
   DefaultFieldNullability: false;
 }>({
-  plugins: [RateLimitPlugin],
+  plugins: [RateLimitPlugin, ViewerIndependentPlugin],
   defaultFieldNullability: false,
   rateLimit: {
     consume: (ctx, name, rule, key) => ctx.rateLimiter.consume(name, rule, key),

@@ -1,9 +1,9 @@
 // The per-operation context: the same shape for HTTP, SSE and WebSocket operations.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import DataLoader from 'dataloader';
 import type { Chat } from '../core/chat.js';
 import type { RateLimiter } from '../core/rate-limits.js';
-import type { User, UserId } from '../core/model.js';
+import type { User } from '../core/model.js';
+import { createLookups, type Lookups } from './lookups.js';
 
 export interface GraphQLContext {
   readonly chat: Chat;
@@ -12,8 +12,8 @@ export interface GraphQLContext {
   readonly isAdmin: boolean;
   /** The signed-in user, null when no token was sent; rejects with UNAUTHENTICATED for a bad token. */
   readonly viewer: () => Promise<User | null>;
-  /** Batches user lookups (authors, members) made in the same tick. */
-  readonly users: DataLoader<UserId, User | null>;
+  /** Users and rooms looked up by this request (a subscription: by this event's delivery). */
+  readonly lookups: Lookups;
   /** The client's network address, for per-address limits. */
   readonly clientAddress: string;
   readonly requestId: string;
@@ -48,15 +48,8 @@ export function createContext(
     rateLimiter,
     isAdmin: services.adminToken !== null && typeof input.adminToken === 'string' && !!input.adminToken && sameSecret(input.adminToken, services.adminToken),
     viewer: () => (viewer ??= token === null ? Promise.resolve(null) : chat.authenticate(token)),
-    // Batches the lookups of one tick; no cache, because a subscription's context lives on
-    // across events and each event must show users as they are now.
-    users: new DataLoader(
-      async (ids) => {
-        const found = new Map((await chat.getUsers(ids)).map((user) => [user.id, user]));
-        return ids.map((id) => found.get(id) ?? null);
-      },
-      { cache: false },
-    ),
+    // A subscription's events each get lookups of their own (see useSharedEventExecution).
+    lookups: createLookups(chat),
     clientAddress: input.clientAddress,
     requestId: input.requestId,
   };

@@ -539,6 +539,58 @@ export function describeRepositoryContract(name: string, create: () => Promise<R
       });
     });
 
+    describe('objects handed in and out are not the stored ones', () => {
+      /** Changes every field of `value` in place (readonly only in the type), dates included. */
+      function scribbleOn(value: object): void {
+        const fields = value as Record<string, unknown>;
+        for (const [key, field] of Object.entries(fields)) {
+          if (field instanceof Date) field.setTime(0);
+          else if (key !== 'id' && key !== 'roomId' && key !== 'seq') fields[key] = typeof field === 'number' ? -1 : 'scribbled';
+        }
+      }
+
+      /** Reads `read()` twice: equal to `expected`, two distinct objects, and changing one changes no later read. */
+      async function expectFreshCopies<T>(read: () => Promise<T>, expected: unknown): Promise<void> {
+        const first = await read();
+        const second = await read();
+        expect(first).toEqual(expected);
+        expect(second).not.toBe(first);
+        for (const value of [first, second].flat()) scribbleOn(value as object);
+        expect(await read()).toEqual(expected);
+      }
+
+      it('users, sessions, rooms and messages', async () => {
+        const user = aUser({ publicKey: 'K1' });
+        const session: Session = { tokenHash: 'h-copies', userId: user.id, expiresAt: at(60) };
+        const room = aRoom();
+        const direct = aDirectRoom(`${user.id}:copies`);
+        const message = aMessage(room.id, 1, { clientMessageId: 'c-1' });
+        const kept = structuredClone({ user, session, room, direct, message });
+        await repo.createUser(user);
+        await repo.createSession(session);
+        await repo.createRoom(room);
+        await repo.findOrCreateDirectRoom(direct);
+        await repo.insertMessage(message);
+        // What was handed in is the caller's: changing it afterwards changes nothing stored.
+        for (const value of [user, session, room, direct, message]) scribbleOn(value);
+
+        await expectFreshCopies(() => repo.getUser(kept.user.id), kept.user);
+        await expectFreshCopies(() => repo.getUsers([kept.user.id]), [kept.user]);
+        await expectFreshCopies(() => repo.getSession(kept.session.tokenHash), kept.session);
+        await expectFreshCopies(() => repo.getRoom(kept.room.id), kept.room);
+        await expectFreshCopies(() => repo.listPublicRooms(10, null), [kept.room]);
+        await expectFreshCopies(() => repo.findOrCreateDirectRoom(aDirectRoom(kept.direct.directKey!)), kept.direct);
+        await expectFreshCopies(() => repo.getMessage(kept.message.id), kept.message);
+        await expectFreshCopies(() => repo.findMessageByClientId(kept.message.authorId!, 'c-1'), kept.message);
+        await expectFreshCopies(() => repo.listMessages(kept.room.id, range('start', 10)), [kept.message]);
+        await expectFreshCopies(() => repo.lastMessage(kept.room.id), kept.message);
+
+        const updated = await repo.setPublicKey(kept.user.id, 'K2');
+        scribbleOn(updated!);
+        await expectFreshCopies(() => repo.getUser(kept.user.id), { ...kept.user, publicKey: 'K2' });
+      });
+    });
+
     it('ping resolves while the store is reachable', async () => {
       await expect(repo.ping()).resolves.toBeUndefined();
     });

@@ -1,12 +1,8 @@
 import { GraphQLInt, GraphQLObjectType, GraphQLSchema, GraphQLString, type ExecutionResult } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { describe, expect, it, vi } from 'vitest';
-import {
-  useSharedEventExecution,
-  VIEWER_DEPENDENT,
-  writeResultsDirectly,
-  type ResultWriter,
-} from '../../src/graphql/plugins/shared-event-execution.js';
+import { useSharedEventExecution, type ResultWriter, type SharedExecutionArgs } from '../../src/graphql/plugins/shared-event-execution.js';
+import { VIEWER_INDEPENDENT } from '../../src/graphql/plugins/viewer-independent/index.js';
 
 interface Tick {
   readonly n: number;
@@ -19,9 +15,10 @@ function setup() {
   const TickType = new GraphQLObjectType<Tick>({
     name: 'Tick',
     fields: {
-      value: { type: GraphQLInt, resolve: (tick) => (counts.value++, tick.n) },
+      value: { type: GraphQLInt, extensions: { [VIEWER_INDEPENDENT]: true }, resolve: (tick) => (counts.value++, tick.n) },
       checked: {
         type: GraphQLInt,
+        extensions: { [VIEWER_INDEPENDENT]: true },
         resolve: (tick) => {
           if (tick.n < 0) throw new Error('negative tick');
           return tick.n;
@@ -29,7 +26,7 @@ function setup() {
       },
       seenBy: {
         type: GraphQLString,
-        extensions: { [VIEWER_DEPENDENT]: true },
+        // Not marked: viewer-dependent, as every field is unless declared otherwise.
         resolve: (_tick, _args, ctx: { viewerId: string }) => (counts.viewerValue++, ctx.viewerId),
       },
     },
@@ -74,8 +71,8 @@ function setup() {
   const subscribe = async (query: string, viewerId: string, writer?: ResultWriter) => {
     const { parse, subscribe: run, schema: s } = yoga.getEnveloped({});
     const context = { viewerId, viewer: async () => ({ id: viewerId }) };
-    if (writer) writeResultsDirectly(context, writer);
-    const result = await run({ schema: s, document: parse(query), contextValue: context });
+    const args: SharedExecutionArgs = { schema: s, document: parse(query), contextValue: context, resultWriter: writer };
+    const result = await run(args);
     return result as AsyncIterableIterator<ExecutionResult>;
   };
   const emit = (tick: Tick) => {
@@ -96,7 +93,7 @@ describe('shared event execution', () => {
     await Promise.all(streams.map((stream) => stream.return?.()));
   });
 
-  it('a selection that depends on the viewer is executed once per viewer, with that viewer', async () => {
+  it('a selection with a field not declared viewer-independent is executed for each subscriber, with its viewer', async () => {
     const { counts, subscribe, emit } = setup();
     const query = 'subscription { tick { value seenBy } }';
     const streams = await Promise.all(['ada', 'bob', 'ada'].map((viewer) => subscribe(query, viewer)));
@@ -108,7 +105,7 @@ describe('shared event execution', () => {
       'bob',
       'ada',
     ]);
-    expect(counts.viewerValue).toBe(2);
+    expect(counts.viewerValue).toBe(3);
     await Promise.all(streams.map((stream) => stream.return?.()));
   });
 

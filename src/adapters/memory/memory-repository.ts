@@ -1,5 +1,7 @@
 // The embedded Repository: everything in this process's memory, with the same unique keys
-// and ordering as the MongoDB one, so the contract suite holds for both.
+// and ordering as the MongoDB one, so the contract suite holds for both. It keeps its own
+// copies and hands out copies, as a database would: a caller that keeps or changes what it
+// was given (a cache that hangs results on it, say) never reaches what is stored.
 import type { RoomCursor } from '../../core/cursor.js';
 import { Conflict } from '../../core/errors.js';
 import type { Message, MessageId, Room, RoomId, Session, User, UserId } from '../../core/model.js';
@@ -26,15 +28,15 @@ export class MemoryRepository implements Repository {
 
   async createUser(user: User): Promise<void> {
     if (this.users.has(user.id)) throw new Conflict('users._id');
-    this.users.set(user.id, user);
+    this.users.set(user.id, copyOf(user));
   }
 
   async getUser(id: UserId): Promise<User | null> {
-    return this.users.get(id) ?? null;
+    return copyOrNull(this.users.get(id));
   }
 
   async getUsers(ids: readonly UserId[]): Promise<User[]> {
-    return [...new Set(ids)].flatMap((id) => this.users.get(id) ?? []);
+    return [...new Set(ids)].flatMap((id) => this.users.get(id) ?? []).map(copyOf);
   }
 
   async setPublicKey(id: UserId, publicKey: string): Promise<User | null> {
@@ -42,19 +44,20 @@ export class MemoryRepository implements Repository {
     if (!user) return null;
     const updated = { ...user, publicKey };
     this.users.set(id, updated);
-    return updated;
+    return copyOf(updated);
   }
 
   async createSession(session: Session): Promise<void> {
     if (this.sessions.has(session.tokenHash)) throw new Conflict('sessions._id');
-    this.sessions.set(session.tokenHash, session);
+    this.sessions.set(session.tokenHash, copyOf(session));
   }
 
   async getSession(tokenHash: string): Promise<Session | null> {
-    return this.sessions.get(tokenHash) ?? null;
+    return copyOrNull(this.sessions.get(tokenHash));
   }
 
-  async createRoom(room: Room): Promise<void> {
+  async createRoom(given: Room): Promise<void> {
+    const room = copyOf(given);
     if (this.rooms.has(room.id)) throw new Conflict('rooms._id');
     if (room.directKey !== null) {
       if (this.directRooms.has(room.directKey)) throw new Conflict('rooms.directKey');
@@ -68,19 +71,19 @@ export class MemoryRepository implements Repository {
   }
 
   async getRoom(id: RoomId): Promise<Room | null> {
-    return this.rooms.get(id)?.room ?? null;
+    return copyOrNull(this.rooms.get(id)?.room);
   }
 
   async listPublicRooms(limit: number, after: RoomCursor | null): Promise<Room[]> {
     const start = after === null ? 0 : this.publicRooms.findIndex((room) => isNewer(after, room));
-    return start < 0 ? [] : this.publicRooms.slice(start, start + limit).map((room) => this.rooms.get(room.id)!.room);
+    return start < 0 ? [] : this.publicRooms.slice(start, start + limit).map((room) => copyOf(this.rooms.get(room.id)!.room));
   }
 
   async findOrCreateDirectRoom(room: Room): Promise<Room> {
     const existing = room.directKey === null ? undefined : this.directRooms.get(room.directKey);
-    if (existing !== undefined) return this.rooms.get(existing)!.room;
+    if (existing !== undefined) return copyOf(this.rooms.get(existing)!.room);
     await this.createRoom(room);
-    return room;
+    return copyOf(room);
   }
 
   async addMember(roomId: RoomId, userId: UserId, joinedAt: Date): Promise<boolean> {
@@ -109,7 +112,8 @@ export class MemoryRepository implements Repository {
     return state.room.lastSeq;
   }
 
-  async insertMessage(message: Message): Promise<void> {
+  async insertMessage(given: Message): Promise<void> {
+    const message = copyOf(given);
     const state = this.rooms.get(message.roomId);
     if (!state) throw new Error(`insertMessage: unknown room ${message.roomId}`);
     const clientKey = message.clientMessageId === null ? null : `${message.authorId}\u0000${message.clientMessageId}`;
@@ -122,11 +126,11 @@ export class MemoryRepository implements Repository {
   }
 
   async getMessage(id: MessageId): Promise<Message | null> {
-    return this.messagesById.get(id) ?? null;
+    return copyOrNull(this.messagesById.get(id));
   }
 
   async findMessageByClientId(authorId: UserId, clientMessageId: string): Promise<Message | null> {
-    return this.messagesByClientId.get(`${authorId}\u0000${clientMessageId}`) ?? null;
+    return copyOrNull(this.messagesByClientId.get(`${authorId}\u0000${clientMessageId}`));
   }
 
   async listMessages(roomId: RoomId, range: MessageRange): Promise<Message[]> {
@@ -134,18 +138,34 @@ export class MemoryRepository implements Repository {
     const start = range.afterSeq === null ? 0 : firstIndexWithSeqAtLeast(messages, range.afterSeq + 1);
     const end = range.beforeSeq === null ? messages.length : firstIndexWithSeqAtLeast(messages, range.beforeSeq);
     if (end <= start) return [];
-    return range.from === 'start'
-      ? messages.slice(start, Math.min(end, start + range.limit))
-      : messages.slice(Math.max(start, end - range.limit), end);
+    const page =
+      range.from === 'start'
+        ? messages.slice(start, Math.min(end, start + range.limit))
+        : messages.slice(Math.max(start, end - range.limit), end);
+    return page.map(copyOf);
   }
 
   async lastMessage(roomId: RoomId): Promise<Message | null> {
-    return this.rooms.get(roomId)?.messages.at(-1) ?? null;
+    return copyOrNull(this.rooms.get(roomId)?.messages.at(-1));
   }
 
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {}
+}
+
+/** A copy the caller may keep or change without touching the stored value (its dates included). */
+function copyOf<T extends object>(value: T): T {
+  const copy = { ...value } as Record<string, unknown>;
+  for (const key in copy) {
+    const field = copy[key];
+    if (field instanceof Date) copy[key] = new Date(field.getTime());
+  }
+  return copy as T;
+}
+
+function copyOrNull<T extends object>(value: T | undefined): T | null {
+  return value === undefined ? null : copyOf(value);
 }
 
 /** Newest-first order of rooms: later createdAt first, ties by id descending. */

@@ -1,114 +1,76 @@
 // Subscription events executed once per group, not once per subscriber. A live message
 // reaches every local subscriber of its room as the same object; subscribers with the same
-// document, operation and variables (and, where the selection depends on who asks, the same
-// viewer) would compute the same result, so the first one computes it and the rest share it.
-// A transport that registers a ResultWriter for an operation also gets each shared result
-// serialized once and written straight to its client, past the per-result layers (envelop's
-// result hooks, graphql-ws's framing) that would otherwise run once per subscriber.
-import {
-  createSourceEventStream,
-  execute,
-  print,
-  TypeInfo,
-  visit,
-  visitWithTypeInfo,
-  BREAK,
-  type DocumentNode,
-  type ExecutionArgs,
-  type ExecutionResult,
-  type GraphQLSchema,
-} from 'graphql';
+// document, operation and variables compute the same result when every field they select is
+// declared viewer-independent (see ./viewer-independent), so the first one computes it and
+// the rest share it. Any other selection is executed for each subscriber on its own.
+// A transport that passes a ResultWriter with an operation also gets each result serialized
+// once and written straight to its client, past the per-result layers (envelop's result
+// hooks, graphql-ws's framing) that would otherwise run once per subscriber.
+import { createSourceEventStream, execute, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import type { GraphQLContext } from '../context.js';
-
-/** Field extension marking a field whose value depends on the viewer (besides rate-limited ones). */
-export const VIEWER_DEPENDENT = 'viewerDependent';
-
-export function useSharedEventExecution(): Plugin<GraphQLContext> {
-  return {
-    onSubscribe({ setSubscribeFn }) {
-      setSubscribeFn(sharedSubscribe as never);
-    },
-  };
-}
-
-/** Results per event object, by group key; they go when the event object does. */
-const resultsByEvent = new WeakMap<object, Map<string, Promise<ExecutionResult> | ExecutionResult>>();
-const printed = new WeakMap<DocumentNode, string>();
-const sharedAcrossViewers = new WeakMap<DocumentNode, boolean>();
-/** Each shared result's JSON, made once for every subscriber that is written to directly. */
-const serialized = new WeakMap<ExecutionResult, string>();
+import { isViewerIndependentSelection } from './viewer-independent/index.js';
 
 /** Writes one operation's results to its client, in order; a promise means "wait before the next". */
 export interface ResultWriter {
   write(resultJson: string): Promise<void> | undefined;
 }
 
-const writers = new WeakMap<object, ResultWriter>();
-
-/** Results of the subscription run with `contextValue` go to `writer` instead of through the transport's result path. */
-export function writeResultsDirectly(contextValue: object, writer: ResultWriter): void {
-  writers.set(contextValue, writer);
+/** Execution arguments of a subscription whose error-free results go to `resultWriter` instead of through the transport's result path. */
+export interface SharedExecutionArgs extends ExecutionArgs {
+  readonly resultWriter?: ResultWriter;
 }
 
-async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
+export interface SharedEventExecutionOptions<C> {
+  /**
+   * The context one execution of an event runs with, made from the subscription's: where
+   * caches that must live for one event delivery only (lookups) are made fresh.
+   */
+  readonly contextForEvent?: (context: C) => C;
+}
+
+export function useSharedEventExecution<C extends object>(options: SharedEventExecutionOptions<C> = {}): Plugin<C> {
+  const contextForEvent = (options.contextForEvent ?? ((context: C) => context)) as (context: unknown) => unknown;
+  const subscribe = (args: SharedExecutionArgs) => sharedSubscribe(args, contextForEvent);
+  return {
+    onSubscribe({ setSubscribeFn }) {
+      setSubscribeFn(subscribe as never);
+    },
+  };
+}
+
+/** Shared results per event object, by group key; they go when the event object does. */
+const resultsByEvent = new WeakMap<object, Map<string, Promise<ExecutionResult> | ExecutionResult>>();
+const printed = new WeakMap<DocumentNode, string>();
+/** Each result's JSON, made once for every subscriber that is written to directly. */
+const serialized = new WeakMap<ExecutionResult, string>();
+
+async function sharedSubscribe(
+  args: SharedExecutionArgs,
+  contextForEvent: (context: unknown) => unknown,
+): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
   const source = await createSourceEventStream(args);
   if (!isAsyncIterable(source)) return source;
-  const key = await groupKey(args);
-  const execute = (event: unknown) => executeOnce(event, key, args);
-  const writer = writers.get(args.contextValue as object);
-  return writer ? new DirectlyWritten(source, execute, writer) : new MappedEvents(source, execute);
+  const run = (event: unknown) => execute({ ...args, contextValue: contextForEvent(args.contextValue), rootValue: event });
+  const key = isViewerIndependentSelection(args.schema, args.document, args.operationName) ? groupKey(args) : null;
+  const executeEvent: Execute = key === null ? run : (event) => executeOnce(event, key, run);
+  return args.resultWriter
+    ? new DirectlyWritten(source, executeEvent, args.resultWriter)
+    : new MappedEvents(source, executeEvent);
 }
 
-async function groupKey(args: ExecutionArgs): Promise<string> {
+function groupKey(args: ExecutionArgs): string {
   let text = printed.get(args.document);
   if (text === undefined) printed.set(args.document, (text = print(args.document)));
-  const scope = isSharedAcrossViewers(args.schema, args.document)
-    ? '*'
-    : ((await (args.contextValue as GraphQLContext).viewer())?.id ?? 'anonymous');
-  return JSON.stringify([text, args.operationName ?? null, args.variableValues ?? {}, scope]);
+  return JSON.stringify([text, args.operationName ?? null, args.variableValues ?? {}]);
 }
 
-/**
- * True when no field below the subscription root depends on the viewer or is rate-limited
- * (a limit is charged to whoever runs it); the root field itself was authorized and limited
- * per subscriber when the subscription started.
- */
-function isSharedAcrossViewers(schema: GraphQLSchema, document: DocumentNode): boolean {
-  let shared = sharedAcrossViewers.get(document);
-  if (shared !== undefined) return shared;
-  shared = true;
-  const typeInfo = new TypeInfo(schema);
-  let depth = 0;
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Field: {
-        enter() {
-          depth++;
-          const extensions = typeInfo.getFieldDef()?.extensions ?? {};
-          if (depth > 1 && (extensions[VIEWER_DEPENDENT] || extensions.rateLimit)) {
-            shared = false;
-            return BREAK;
-          }
-          return undefined;
-        },
-        leave() {
-          depth--;
-        },
-      },
-    }),
-  );
-  sharedAcrossViewers.set(document, shared);
-  return shared;
-}
-
-function executeOnce(event: unknown, key: string, args: ExecutionArgs): Promise<ExecutionResult> | ExecutionResult {
-  if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
+/** The group's result for `event`: computed by the first subscriber that asks. */
+function executeOnce(event: unknown, key: string, run: Execute): Promise<ExecutionResult> | ExecutionResult {
+  if (typeof event !== 'object' || event === null) return run(event);
   let byKey = resultsByEvent.get(event);
   if (!byKey) resultsByEvent.set(event, (byKey = new Map()));
   let result = byKey.get(key);
-  if (!result) byKey.set(key, (result = execute({ ...args, rootValue: event })));
+  if (!result) byKey.set(key, (result = run(event)));
   return result;
 }
 

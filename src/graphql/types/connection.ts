@@ -41,8 +41,8 @@ export function connectionType<T>(
   return builder.objectRef<ConnectionShape<T>>(`${name}Connection`).implement({
     description: `A page of ${what}s (Relay cursor connection).`,
     fields: (t) => ({
-      edges: t.field({ type: [EdgeRef], description: `The ${what}s of this page.`, resolve: (c) => c.edges }),
-      pageInfo: t.field({ type: PageInfoRef, description: 'Paging facts.', resolve: (c) => c.pageInfo }),
+      edges: t.field({ type: [EdgeRef], description: `The ${what}s of this page.`, viewerIndependent: true, resolve: (c) => c.edges }),
+      pageInfo: t.field({ type: PageInfoRef, description: 'Paging facts.', viewerIndependent: true, resolve: (c) => c.pageInfo }),
     }),
   });
 }

@@ -7,7 +7,6 @@ import { connectionType, toConnection } from './connection.js';
 import { isNodeOfKind, NodeRef } from './node.js';
 import { RoomRef } from './room.js';
 import { UserRef } from './user.js';
-import { roomOf, userOf } from '../message-lookups.js';
 import { eventOrError, subscriptionSource } from '../subscription-source.js';
 
 const MessageKindEnum = builder.enumType('MessageKind', {
@@ -39,26 +38,40 @@ MessageRef.implement({
     room: t.field({
       type: RoomRef,
       description: 'The room it belongs to.',
-      resolve: async (message, _args, ctx) => (await roomOf(ctx, message))!,
+      viewerIndependent: true,
+      resolve: async (message, _args, ctx) => (await ctx.lookups.rooms.load(message.roomId))!,
     }),
     author: t.field({
       type: UserRef,
       nullable: true,
       description: 'Who wrote it; null for system messages.',
-      resolve: (message, _args, ctx) => userOf(ctx, message, message.authorId),
+      viewerIndependent: true,
+      resolve: (message, _args, ctx) => (message.authorId === null ? null : ctx.lookups.users.load(message.authorId)),
     }),
     subject: t.field({
       type: UserRef,
       nullable: true,
       description: 'For JOINED and LEFT: the user who joined or left; null otherwise.',
-      resolve: (message, _args, ctx) => userOf(ctx, message, message.subjectId),
+      viewerIndependent: true,
+      resolve: (message, _args, ctx) => (message.subjectId === null ? null : ctx.lookups.users.load(message.subjectId)),
     }),
-    kind: t.field({ type: MessageKindEnum, description: 'CHAT or a system kind.', resolve: (message) => message.kind }),
+    kind: t.field({
+      type: MessageKindEnum,
+      description: 'CHAT or a system kind.',
+      viewerIndependent: true,
+      resolve: (message) => message.kind,
+    }),
     text: t.exposeString('text', { description: 'The text; for encrypted messages, the opaque ciphertext.' }),
     encrypted: t.exposeBoolean('encrypted', { description: 'True when `text` is end-to-end-encrypted ciphertext.' }),
-    sentAt: t.field({ type: 'DateTime', description: 'When the server stored it.', resolve: (message) => message.sentAt }),
+    sentAt: t.field({
+      type: 'DateTime',
+      description: 'When the server stored it.',
+      viewerIndependent: true,
+      resolve: (message) => message.sentAt,
+    }),
     cursor: t.string({
       description: 'Its position in the room\'s history: pass it as `after` to resume from here.',
+      viewerIndependent: true,
       resolve: messageCursorOf,
     }),
     clientMessageId: t.exposeString('clientMessageId', {

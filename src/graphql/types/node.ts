@@ -38,7 +38,7 @@ builder.queryField('node', (t) =>
     resolve: async (_root, { id }, ctx) => {
       switch (idKind(id)) {
         case 'user':
-          return ctx.users.load(id as UserId);
+          return ctx.lookups.users.load(id as UserId);
         case 'room':
           return readableRoom(ctx, await ctx.chat.getRoom(id as RoomId));
         case 'message':

@@ -8,7 +8,6 @@ import { MessageConnectionRef, MessageRef, messageCursorOf, messagePageArgs } fr
 import { isNodeOfKind, NodeRef } from './node.js';
 import { loadUsers, UserRef } from './user.js';
 import { readableRoom } from './visibility.js';
-import { VIEWER_DEPENDENT } from '../plugins/shared-event-execution.js';
 
 const RoomKindEnum = builder.enumType('RoomKind', {
   description: 'What kind of room it is.',
@@ -27,17 +26,24 @@ RoomRef.implement({
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Globally unique ID ("room_…").' }),
     name: t.exposeString('name', { description: 'Display name: chosen, or random and human-friendly.' }),
-    kind: t.field({ type: RoomKindEnum, description: 'PUBLIC or DIRECT.', resolve: (room) => room.kind }),
-    createdAt: t.field({ type: 'DateTime', description: 'When the room was created.', resolve: (room) => room.createdAt }),
+    kind: t.field({ type: RoomKindEnum, description: 'PUBLIC or DIRECT.', viewerIndependent: true, resolve: (room) => room.kind }),
+    createdAt: t.field({
+      type: 'DateTime',
+      description: 'When the room was created.',
+      viewerIndependent: true,
+      resolve: (room) => room.createdAt,
+    }),
     members: t.field({
       type: [UserRef],
       description: 'Current members, in the order they joined.',
+      viewerIndependent: true,
       resolve: async (room, _args, ctx) => loadUsers(ctx, await ctx.chat.memberIds(room.id)),
     }),
     lastMessage: t.field({
       type: MessageRef,
       nullable: true,
       description: 'The newest message, or null in an empty room.',
+      viewerIndependent: true,
       resolve: (room, _args, ctx) => ctx.chat.lastMessage(room.id),
     }),
     messages: t.field({
@@ -46,8 +52,7 @@ RoomRef.implement({
         'History, oldest first within the page. `first`/`after` page forward, `last`/`before` back; ' +
         'with neither `first` nor `last` you get the newest page (or the page after `after`).',
       args: messagePageArgs,
-      // Who may read a DIRECT room's history depends on the viewer.
-      extensions: { [VIEWER_DEPENDENT]: true },
+      // Not viewer-independent: who may read a DIRECT room's history depends on the viewer.
       resolve: async (room, args, ctx) =>
         toConnection(await ctx.chat.history(await ctx.viewer(), room.id, args), messageCursorOf),
     }),

@@ -11,7 +11,8 @@ const TypingEventRef = builder.objectRef<TypingSignal>('TypingEvent').implement(
     user: t.field({
       type: UserRef,
       description: 'Who is typing.',
-      resolve: async (signal, _args, ctx) => (await ctx.users.load(signal.userId))!,
+      viewerIndependent: true,
+      resolve: async (signal, _args, ctx) => (await ctx.lookups.users.load(signal.userId))!,
     }),
     typing: t.exposeBoolean('typing', { description: 'True when they started, false when they stopped.' }),
   }),

@@ -17,19 +17,25 @@ UserRef.implement({
     name: t.exposeString('name', { description: 'Display name: chosen, or random and human-friendly ("Imperfect Seat").' }),
     online: t.boolean({
       description: 'True while the user has a signed-in WebSocket connection or a live subscription on any server instance.',
+      viewerIndependent: true,
       resolve: (user, _args, ctx) => ctx.chat.isOnline(user.id),
     }),
     publicKey: t.exposeString('publicKey', {
       nullable: true,
       description: 'Public key for end-to-end encryption, as the user set it. The server never reads it.',
     }),
-    createdAt: t.field({ type: 'DateTime', description: 'When the user was created.', resolve: (user) => user.createdAt }),
+    createdAt: t.field({
+      type: 'DateTime',
+      description: 'When the user was created.',
+      viewerIndependent: true,
+      resolve: (user) => user.createdAt,
+    }),
   }),
 });
 
 /** The users among `ids` that exist, in the order given, through the operation's loader. */
 export async function loadUsers(ctx: GraphQLContext, ids: readonly UserId[]): Promise<User[]> {
-  const users = await ctx.users.loadMany(ids);
+  const users = await ctx.lookups.users.loadMany(ids);
   return users.filter((user): user is User => user !== null && !(user instanceof Error));
 }
 
@@ -45,7 +51,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'A user by ID; null when unknown.',
     args: { id: t.arg.id({ required: true, description: 'The user\'s ID ("usr_…").' }) },
-    resolve: (_root, { id }, ctx) => ctx.users.load(parseId('user', id, 'id')),
+    resolve: (_root, { id }, ctx) => ctx.lookups.users.load(parseId('user', id, 'id')),
   }),
   users: t.field({
     type: [UserRef],
@@ -72,6 +78,11 @@ builder.mutationField('setPublicKey', (t) =>
     description: 'Publishes your public key for end-to-end encryption; replaces any earlier one.',
     rateLimit: { points: 10, duration: 60 },
     args: { publicKey: t.arg.string({ required: true, description: 'The key, in any text encoding your clients agree on.' }) },
-    resolve: async (_root, { publicKey }, ctx) => ctx.chat.setPublicKey(await ctx.viewer(), publicKey),
+    resolve: async (_root, { publicKey }, ctx) => {
+      const user = await ctx.chat.setPublicKey(await ctx.viewer(), publicKey);
+      // Later fields of this request (a mutation's next step) see the new key.
+      ctx.lookups.users.clear(user.id).prime(user.id, user);
+      return user;
+    },
   }),
 );

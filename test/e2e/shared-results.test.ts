@@ -1,0 +1,101 @@
+// Sharing of subscription results over graphql-ws on a real server: a selection made only of
+// viewer-independent fields is executed once per event for everyone; one with any other
+// field is executed for each subscriber, so each viewer gets their own value. The server
+// runs the chat schema extended with one viewer-dependent field of the test's own
+// (`Message.seenBy`: the viewer's name), since no field of the chat schema differs between
+// two viewers who may both watch a room.
+import { extendSchema, parse, type GraphQLObjectType } from 'graphql';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
+import { MemoryPresence } from '../../src/adapters/memory/memory-presence.js';
+import { MemoryRateLimitStore } from '../../src/adapters/memory/memory-rate-limit-store.js';
+import { MemoryRepository } from '../../src/adapters/memory/memory-repository.js';
+import { Chat } from '../../src/core/chat.js';
+import { RateLimiter } from '../../src/core/rate-limits.js';
+import type { GraphQLContext } from '../../src/graphql/context.js';
+import { schema } from '../../src/graphql/schema.js';
+import { createLogger } from '../../src/logger.js';
+import { createChatServer, type ChatServer } from '../../src/server.js';
+import { ChatApi } from '../support/chat-api.js';
+import { subscribe, WsClients } from '../support/ws-client.js';
+
+/** Counts how often `Message.seenBy` was resolved. */
+let seenByRuns = 0;
+
+function schemaWithSeenBy() {
+  const extended = extendSchema(schema, parse('extend type Message { seenBy: String }'));
+  const field = (extended.getType('Message') as GraphQLObjectType).getFields().seenBy!;
+  field.resolve = async (_message, _args, ctx: GraphQLContext) => {
+    seenByRuns++;
+    return (await ctx.viewer())?.name ?? null;
+  };
+  return extended;
+}
+
+let server: ChatServer;
+let api: ChatApi;
+let sockets: WsClients;
+
+beforeAll(async () => {
+  const logger = createLogger('silent');
+  const chat = new Chat({ repository: new MemoryRepository(), bus: new MemoryEventBus(), presence: new MemoryPresence(), logger });
+  server = createChatServer({
+    chat,
+    rateLimiter: new RateLimiter(new MemoryRateLimitStore({ '*': null })),
+    adminToken: null,
+    schema: schemaWithSeenBy(),
+    logger,
+    readinessChecks: {},
+    graphiql: false,
+    introspection: false,
+  });
+  const port = await server.listen(0, '127.0.0.1');
+  api = new ChatApi(`http://127.0.0.1:${port}/graphql`);
+  sockets = new WsClients(`ws://127.0.0.1:${port}/graphql`);
+});
+
+afterEach(async () => {
+  await sockets.disposeAll();
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+type Added = { messageAdded: { text: string; seenBy?: string } };
+
+/** Alice and Bob in one room, each with the same subscription on a socket of their own. */
+async function twoViewersSubscribed(query: string) {
+  const alice = await api.session('alice');
+  const bob = await api.session('bob');
+  const room = await api.createRoom(alice.token);
+  await api.joinRoom(bob.token, room.id);
+  // From the newest message on: whatever is sent next reaches both, however soon.
+  const after = (await api.history(room.id, alice.token)).at(-1)!.cursor;
+  const [forAlice, forBob] = [alice, bob].map((viewer) => {
+    const socket = sockets.open({ token: viewer.token });
+    return subscribe<Added>(socket.client, query, { roomId: room.id, after });
+  });
+  return { alice, room, forAlice: forAlice!, forBob: forBob! };
+}
+
+describe('shared subscription results over graphql-ws', () => {
+  it('a viewer-dependent field in the selection: each viewer gets their own value', async () => {
+    const query = 'subscription ($roomId: ID!, $after: String) { messageAdded(roomId: $roomId, after: $after) { text seenBy } }';
+    const { alice, room, forAlice, forBob } = await twoViewersSubscribed(query);
+    seenByRuns = 0;
+    await api.send(alice.token, room.id, 'hello');
+    expect((await forAlice.nextData()).messageAdded).toEqual({ text: 'hello', seenBy: 'alice' });
+    expect((await forBob.nextData()).messageAdded).toEqual({ text: 'hello', seenBy: 'bob' });
+    expect(seenByRuns).toBe(2);
+  });
+
+  it('a selection of viewer-independent fields only: both get the same result', async () => {
+    const query = 'subscription ($roomId: ID!, $after: String) { messageAdded(roomId: $roomId, after: $after) { __typename text author { name } } }';
+    const { alice, room, forAlice, forBob } = await twoViewersSubscribed(query);
+    await api.send(alice.token, room.id, 'hello');
+    const expected = { __typename: 'Message', text: 'hello', author: { name: 'alice' } };
+    expect((await forAlice.nextData()).messageAdded).toEqual(expected);
+    expect((await forBob.nextData()).messageAdded).toEqual(expected);
+  });
+});
