@@ -22,6 +22,8 @@ import { CONNECTION_LIMIT } from './graphql/types/rate-limit.js';
 import type { Logger } from './logger.js';
 import { createGraphiQLAssets } from './transport/graphiql-assets.js';
 import { connectionCredentials, operationCredentials, type Credentials } from './transport/operation-credentials.js';
+import { useBadRequestStatus } from './transport/bad-request-status.js';
+import { admitBody } from './transport/http-body-limit.js';
 import { readiness } from './transport/readiness.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -101,6 +103,7 @@ export function createChatServer(options: ServerOptions): ChatServer {
       ),
     plugins: [
       ...(graphiqlAssets ? [graphiqlAssets.plugin()] : []),
+      useBadRequestStatus(),
       useCsrfPrevention(),
       useContractErrorCodes(),
       useSharedEventExecution({ contextForEvent: withFreshLookups }),
@@ -149,14 +152,18 @@ export function createChatServer(options: ServerOptions): ChatServer {
       eventStreams.add(res);
       res.on('close', () => eventStreams.delete(res));
     }
-    const refusal = refuseBody(req);
+    // A body that fails while it is read (the client went away) has no one left to answer.
+    admit(req, res).catch(() => res.destroy());
+  });
+  const admit = async (req: IncomingMessage, res: ServerResponse) => {
+    const refusal = await admitBody(req, MAX_PAYLOAD_BYTES);
     if (refusal) {
       res.writeHead(refusal.status, { 'content-type': 'application/json', connection: 'close' });
       res.end(JSON.stringify({ errors: [{ message: refusal.message, extensions: { code: 'BAD_USER_INPUT' } }] }));
       return;
     }
-    void yoga(req, res);
-  });
+    await yoga(req, res);
+  };
   const wsServer = new WebSocketServer({
     server: httpServer,
     path: GRAPHQL_PATH,
@@ -265,20 +272,6 @@ export function createChatServer(options: ServerOptions): ChatServer {
       await yoga.dispose();
     },
   };
-}
-
-/**
- * Why a request body is refused before it is read, or null. A body must declare its length
- * (GraphQL clients always do), so the limit is checked up front and never mid-stream.
- */
-function refuseBody(req: IncomingMessage): { status: number; message: string } | null {
-  if (req.headers['transfer-encoding'] !== undefined) {
-    return { status: 411, message: 'A request body must have a Content-Length.' };
-  }
-  if (Number(req.headers['content-length'] ?? 0) > MAX_PAYLOAD_BYTES) {
-    return { status: 413, message: `Request body larger than ${MAX_PAYLOAD_BYTES} bytes.` };
-  }
-  return null;
 }
 
 /** Refuses introspection on every transport (yoga's own plugin only sees HTTP requests). */

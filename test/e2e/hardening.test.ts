@@ -2,6 +2,7 @@
 // limits (depth, aliases, tokens, directives, cost), no field suggestions, no batching, payload
 // limits, WebSocket handshake rules, CSRF prevention, error masking, introspection and GraphiQL
 // switches. Each limit is checked at its edge: the largest allowed document passes.
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { GraphQLFormattedError } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ChatApi } from '../support/chat-api.js';
@@ -242,16 +243,62 @@ describe('HTTP requests', () => {
     expect(JSON.parse(over.text).errors?.length).toBeGreaterThanOrEqual(1);
   });
 
-  it('a chunked body (no Content-Length) is refused with 411, so no body goes unmeasured', async () => {
-    const body = JSON.stringify({ query: '{ __typename }', variables: { padding: 'x'.repeat(70 * KIB) } });
+  it('a chunked body (no Content-Length) is served up to 64 KiB and refused with 413 past it', async () => {
+    const body = (padding: number) => JSON.stringify({ query: '{ __typename }', variables: { padding: 'x'.repeat(padding) } });
+    const headers = { 'content-type': 'application/json', 'transfer-encoding': 'chunked' };
+    const under = await rawRequest(server.url, { headers, body: body(60 * KIB), chunked: true });
+    expect(under.status).toBe(200);
+    expect(JSON.parse(under.text)).toEqual({ data: { __typename: 'Query' } });
+
+    const over = await rawRequest(server.url, { headers, body: body(65 * KIB), chunked: true });
+    expect(over.status).toBe(413);
+    expect(JSON.parse(over.text).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('a chunked body is counted while it streams: past 64 KiB it is refused before it ends', async () => {
+    // The body never ends: only a limit counted on the way can answer it.
+    const response = await endlessChunkedBody(server.url, 80 * KIB);
+    expect(response.statusCode).toBe(413);
+    expect(response.headers.connection).toBe('close');
+  });
+
+  it('a POST with no body and a body that is not JSON are 400, whatever the client accepts', async () => {
+    for (const accept of ['application/json', 'application/graphql-response+json']) {
+      for (const body of ['', '{"query": "{ __typename }"', 'not json']) {
+        const response = await rawRequest(server.url, { headers: { 'content-type': 'application/json', accept }, body });
+        expect({ accept, body, status: response.status }).toEqual({ accept, body, status: 400 });
+        expect(JSON.parse(response.text).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      }
+    }
+  });
+
+  it('a well-formed request with a GraphQL error stays 200 for application/json', async () => {
     const response = await rawRequest(server.url, {
-      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
-      body,
-      chunked: true,
-    }).catch((error: Error) => ({ status: `no response (${error.message})` }));
-    expect(response.status).toBe(411);
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query: '{ nope }' }),
+    });
+    expect(response.status).toBe(200);
   });
 });
+
+/** POSTs `bytes` of a chunked body without ending it; resolves with the response's head. */
+function endlessChunkedBody(url: string, bytes: number): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(url, {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+    });
+    outgoing.on('response', (response) => {
+      response.resume();
+      resolve(response);
+      outgoing.destroy();
+    });
+    outgoing.on('error', reject);
+    outgoing.write('{"query": "{ __typename }", "variables": {"padding": "');
+    for (let sent = 0; sent < bytes; sent += 16 * KIB) outgoing.write('x'.repeat(16 * KIB));
+  });
+}
 
 describe('CSRF prevention', () => {
   const QUERY = '{ __typename }';
