@@ -117,9 +117,7 @@ builder.subscriptionField('messageAdded', (t) =>
     },
     subscribe: async (_root, { roomId, after }, ctx) => {
       const viewer = await ctx.viewer();
-      const room = parseId('room', roomId, 'roomId');
-      const afterSeq = await ctx.chat.authorizeStream(viewer, room, after);
-      return subscriptionSource(ctx, viewer, ctx.chat.stream(room, afterSeq));
+      return subscriptionSource(ctx, viewer, await ctx.chat.messageStream(viewer, parseId('room', roomId, 'roomId'), after));
     },
     resolve: eventOrError,
   }),
