@@ -109,7 +109,8 @@ builder.subscriptionField('messageAdded', (t) =>
     type: MessageRef,
     description:
       'Every message of the room in order. With `after`, first replays what came after that cursor, ' +
-      'then goes live: no gap, no duplicate.',
+      'then goes live: no gap, no duplicate. Ends with FORBIDDEN once you may no longer read the room ' +
+      '(you left a DIRECT room).',
     rateLimit: { points: 30, duration: 60 },
     args: {
       roomId: t.arg.id({ required: true, description: 'The room.' }),
