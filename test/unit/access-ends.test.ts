@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
 import { MemoryPresence } from '../../src/adapters/memory/memory-presence.js';
 import { MemoryRepository } from '../../src/adapters/memory/memory-repository.js';
-import { ACCESS_TOPIC } from '../../src/core/access-watch.js';
+import { ACCESS_TOPIC, AccessWatch } from '../../src/core/access-watch.js';
 import { Chat } from '../../src/core/chat.js';
 import { Forbidden } from '../../src/core/errors.js';
+import type { RoomId, UserId } from '../../src/core/model.js';
 import type { Logger } from '../../src/core/ports.js';
 import { LossyEventBus } from '../support/lossy-event-bus.js';
 
@@ -147,5 +148,43 @@ describe('leaving a PUBLIC room', () => {
     expect((await messageWaits).value).toMatchObject({ kind: 'LEFT', subjectId: bob.id });
     expect((await messages.next()).value).toEqual(after);
     await messages.return?.();
+  });
+});
+
+describe('AccessWatch', () => {
+  it('wakes the streams a change concerns: one user in one room, one user everywhere, everyone in one room', async () => {
+    const bus = new MemoryEventBus();
+    const watch = new AccessWatch(bus, silentLogger);
+    const bob = 'usr_bob' as UserId;
+    const carol = 'usr_carol' as UserId;
+    const r1 = 'room_1' as RoomId;
+    const r2 = 'room_2' as RoomId;
+    const woken: string[] = [];
+    const watched = await Promise.all(
+      ([[bob, r1], [bob, r2], [carol, r1], [null, r1]] as const).map(async ([userId, roomId]) => {
+        const access = await watch.open(userId, roomId, async () => undefined);
+        access.attach(() => woken.push(`${userId}@${roomId}`));
+        return access;
+      }),
+    );
+    await watch.announce({ roomId: r1, userId: bob });
+    expect(woken.splice(0)).toEqual(['usr_bob@room_1']);
+    await watch.announce({ roomId: null, userId: bob });
+    expect(woken.splice(0)).toEqual(['usr_bob@room_1', 'usr_bob@room_2']);
+    await watch.announce({ roomId: r1, userId: null });
+    expect(woken.splice(0)).toEqual(['usr_bob@room_1', 'usr_carol@room_1', 'null@room_1']);
+    for (const access of watched) access.release();
+    await watch.announce({ roomId: r1, userId: null });
+    expect(woken).toEqual([]);
+  });
+
+  it('a change heard before the stream attached reaches it when it attaches', async () => {
+    const watch = new AccessWatch(new MemoryEventBus(), silentLogger);
+    const access = await watch.open('usr_bob' as UserId, 'room_1' as RoomId, async () => undefined);
+    await watch.announce({ roomId: 'room_1' as RoomId, userId: 'usr_bob' as UserId });
+    let woken = 0;
+    access.attach(() => (woken += 1));
+    expect(woken).toBe(1);
+    access.release();
   });
 });
