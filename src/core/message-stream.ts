@@ -100,7 +100,8 @@ async function* stitch(
     // history after the cursor, or what was published while the bus was disconnected.
     let behind = afterSeq !== null;
 
-    // True once events may have been lost (a gap, a resync): access is checked before the next read.
+    // True once events may have been lost (a resync, a hole the repository did not fill at once):
+    // access is checked before the next read.
     let recheck = false;
     const readAfter = async (seq: number) => {
       if (recheck && access) {
@@ -147,6 +148,8 @@ async function* stitch(
           if (ahead.size === 0) {
             hole = null;
           } else {
+            // The repository did not fill the hole: events were lost, perhaps a control event too.
+            recheck = true;
             if (hole?.seq !== last + 1) hole = { seq: last + 1, since: now() };
             const next = ahead.get(Math.min(...ahead.keys()))!;
             // A number is given up once its insert can no longer land: the deadline has passed
@@ -193,7 +196,6 @@ async function* stitch(
             }
           } else if (item.seq > last) {
             ahead.set(item.seq, item);
-            recheck = true;
           }
         }
       }

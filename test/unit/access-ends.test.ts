@@ -5,6 +5,7 @@ import { MemoryRepository } from '../../src/adapters/memory/memory-repository.js
 import { ACCESS_TOPIC, AccessWatch } from '../../src/core/access-watch.js';
 import { Chat } from '../../src/core/chat.js';
 import { Forbidden } from '../../src/core/errors.js';
+import { defaultMessageStreamOptions, roomMessageStream } from '../../src/core/message-stream.js';
 import type { RoomId, UserId } from '../../src/core/model.js';
 import type { Logger } from '../../src/core/ports.js';
 import { LossyEventBus } from '../support/lossy-event-bus.js';
@@ -13,9 +14,10 @@ const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, 
 
 function setup() {
   const bus = new LossyEventBus(new MemoryEventBus());
-  const chat = new Chat({ repository: new MemoryRepository(), bus, presence: new MemoryPresence(), logger: silentLogger });
+  const repository = new MemoryRepository();
+  const chat = new Chat({ repository, bus, presence: new MemoryPresence(), logger: silentLogger });
   const user = async (name: string) => (await chat.createSession(name)).user;
-  return { chat, bus, user };
+  return { chat, bus, repository, user };
 }
 
 async function directRoom() {
@@ -186,5 +188,28 @@ describe('AccessWatch', () => {
     access.attach(() => (woken += 1));
     expect(woken).toBe(1);
     access.release();
+  });
+});
+
+describe('a message stream whose access is lost without a LEFT (a later kick or ban)', () => {
+  it('re-checks on resync and ends with the error the check gives', async () => {
+    const { chat, alice, room, bus, repository } = await directRoom();
+    let allowed = true;
+    const access = {
+      viewerId: alice.id,
+      verify: async () => {
+        if (!allowed) throw new Forbidden();
+      },
+      attach: () => undefined,
+      release: () => undefined,
+    };
+    const stream = roomMessageStream({ repository, bus }, room.id, null, defaultMessageStreamOptions, access);
+    const waits = stream.next();
+    const sent = await chat.sendMessage(alice, { roomId: room.id, text: 'still allowed' });
+    expect((await waits).value).toEqual(sent);
+    allowed = false; // and the control event was lost in an outage
+    const ends = stream.next();
+    bus.reconnect();
+    expect(await rejection(ends)).toBeInstanceOf(Forbidden);
   });
 });
