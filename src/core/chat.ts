@@ -11,19 +11,15 @@ import {
   defaultInputLimits,
   type InputLimits,
 } from './limits.js';
-import {
-  defaultMessageStreamOptions,
-  messagesTopic,
-  roomMessageStream,
-  type MessageStreamOptions,
-} from './message-stream.js';
+import { LiveStreams } from './live-streams.js';
+import { defaultMessageStreamOptions, messagesTopic, type MessageStreamOptions } from './message-stream.js';
 import type { Message, MessageKind, Room, RoomEvent, RoomId, Session, User, UserId } from './model.js';
 import { messageRange, type PageArgs } from './paging.js';
 import type { EventBus, Logger, Presence, Repository } from './ports.js';
 import { randomRoomName, randomUserName } from './random-names.js';
 import { hashSessionToken, newSessionToken } from './session-token.js';
-import { defaultTypingStreamOptions, roomTypingStream, typingTopic, type TypingSignal, type TypingStreamOptions } from './typing-stream.js';
-import { parseMessageCursor } from './cursor.js';
+import { RoomAccess } from './room-access.js';
+import { defaultTypingStreamOptions, typingTopic, type TypingSignal, type TypingStreamOptions } from './typing-stream.js';
 
 export interface ChatOptions {
   readonly limits: InputLimits;
@@ -62,6 +58,8 @@ export class Chat {
   private readonly sendsInFlight = new Map<string, Promise<Message>>();
   /** Every message write under way, so a shutdown can let them finish. */
   private readonly postsInFlight = new Set<Promise<Message>>();
+  private readonly rules: RoomAccess;
+  private readonly live: LiveStreams;
 
   constructor(
     private readonly deps: ChatDeps,
@@ -69,6 +67,8 @@ export class Chat {
   ) {
     this.limits = options.limits;
     this.now = deps.now ?? (() => new Date());
+    this.rules = new RoomAccess(deps.repository);
+    this.live = new LiveStreams({ ...deps, rules: this.rules }, options);
   }
 
   // ---- sessions and users -------------------------------------------------------------
@@ -168,7 +168,7 @@ export class Chat {
   /** Joins a room, posting JOINED the first time; joining again changes nothing. */
   async joinRoom(viewer: User | null, roomId: RoomId): Promise<Room> {
     const user = requireViewer(viewer);
-    const room = await this.requireRoom(roomId);
+    const room = await this.rules.requireRoom(roomId);
     if (room.kind === 'DIRECT') {
       if (!(await this.deps.repository.isMember(room.id, user.id))) throw new Forbidden('Direct rooms cannot be joined.');
       return room;
@@ -180,9 +180,14 @@ export class Chat {
   /** Leaves a room, posting LEFT; leaving a room one is not in changes nothing. */
   async leaveRoom(viewer: User | null, roomId: RoomId): Promise<Room> {
     const user = requireViewer(viewer);
-    const room = await this.requireRoom(roomId);
+    const room = await this.rules.requireRoom(roomId);
     if (await this.deps.repository.removeMember(room.id, user.id)) {
-      await this.post(room.id, { kind: 'LEFT', authorId: null, subjectId: user.id, text: `${user.name} left` });
+      try {
+        await this.post(room.id, { kind: 'LEFT', authorId: null, subjectId: user.id, text: `${user.name} left` });
+      } finally {
+        // Answered only once every instance was told: its streams of this room end before a later message.
+        await this.live.announce({ roomId: room.id, userId: user.id });
+      }
     }
     return room;
   }
@@ -230,8 +235,8 @@ export class Chat {
     const encrypted = input.encrypted ?? false;
     const text = checkText(input.text, encrypted, this.limits);
     const clientMessageId = checkClientMessageId(input.clientMessageId, this.limits);
-    const room = await this.requireRoom(input.roomId);
-    await this.requireMember(room, user);
+    const room = await this.rules.requireRoom(input.roomId);
+    await this.rules.requireMember(room, user);
     if (clientMessageId === null) {
       return this.post(room.id, { kind: 'CHAT', authorId: user.id, subjectId: null, text, encrypted });
     }
@@ -269,8 +274,8 @@ export class Chat {
   /** A page of a room's history, oldest first. Anyone may read a PUBLIC room; DIRECT rooms only their members. */
   async history(viewer: User | null, roomId: RoomId, args: PageArgs): Promise<Page<Message>> {
     const range = messageRange(args, this.limits);
-    const room = await this.requireRoom(roomId);
-    await this.requireReader(room, viewer);
+    const room = await this.rules.requireRoom(roomId);
+    await this.rules.requireReader(room, viewer);
     const messages = await this.deps.repository.listMessages(room.id, { ...range, limit: range.limit + 1 });
     const more = messages.length > range.limit;
     const items = more ? (range.from === 'start' ? messages.slice(0, -1) : messages.slice(1)) : messages;
@@ -282,35 +287,17 @@ export class Chat {
       : { items, hasNextPage: beyondBefore, hasPreviousPage: more || beyondAfter };
   }
 
-  /** Checks that the viewer may watch the room live; call before `stream`. */
-  async authorizeStream(viewer: User | null, roomId: RoomId, after: string | null | undefined): Promise<number | null> {
-    const afterSeq = after === null || after === undefined ? null : parseMessageCursor(after, 'after');
-    const room = await this.requireRoom(roomId);
-    await this.requireReader(room, viewer);
-    if (afterSeq !== null) await this.checkResumePoint(room, afterSeq);
-    return afterSeq;
+  /** Checks that the viewer may watch the room from `after`; the sequence number to resume after. */
+  authorizeStream(viewer: User | null, roomId: RoomId, after: string | null | undefined): Promise<number | null> {
+    return this.live.authorize(viewer, roomId, after);
   }
 
-  /** A resume cursor must name a point of this room's history that a bounded replay can reach. */
-  private async checkResumePoint(room: Room, afterSeq: number): Promise<void> {
-    // lastSeq is a hint that may trail the newest message for a moment: confirm before refusing.
-    const newest = afterSeq > room.lastSeq ? ((await this.deps.repository.lastMessage(room.id))?.seq ?? 0) : room.lastSeq;
-    if (afterSeq > newest) {
-      throw new InvalidInput('"after" is not a cursor of this room\'s history.', 'after');
-    }
-    if (newest - afterSeq > this.options.stream.maxReplay) {
-      throw new InvalidInput(
-        `"after" is more than ${this.options.stream.maxReplay} messages behind: read the history with ` +
-          '`messages(after:)` page by page, then subscribe after the newest cursor.',
-        'after',
-      );
-    }
-  }
-
-  /** The room's messages after `afterSeq` (or from now on), then live: ordered, no gaps, no repeats. */
-  stream(roomId: RoomId, afterSeq: number | null): AsyncIterableIterator<Message> {
-    const { repository, bus } = this.deps;
-    return roomMessageStream({ repository, bus }, roomId, afterSeq, this.options.stream);
+  /**
+   * The room's messages after `after` (or from now on), then live: ordered, no gaps, no repeats.
+   * Ends with FORBIDDEN once the viewer may no longer read the room, on whichever instance.
+   */
+  messageStream(viewer: User | null, roomId: RoomId, after: string | null | undefined): Promise<AsyncIterableIterator<Message>> {
+    return this.live.messages(viewer, roomId, after);
   }
 
   // ---- typing -------------------------------------------------------------------------
@@ -318,8 +305,8 @@ export class Chat {
   /** Tells the room's other members that the viewer started or stopped typing; never stored. */
   async setTyping(viewer: User | null, roomId: RoomId, typing: boolean): Promise<boolean> {
     const user = requireViewer(viewer);
-    const room = await this.requireRoom(roomId);
-    await this.requireMember(room, user);
+    const room = await this.rules.requireRoom(roomId);
+    await this.rules.requireMember(room, user);
     const event: RoomEvent = { type: 'typing', roomId: room.id, userId: user.id, typing };
     await this.deps.bus.publish(typingTopic(room.id), event).catch((error: unknown) => {
       this.deps.logger.warn({ err: error, roomId }, 'typing publish failed');
@@ -329,13 +316,10 @@ export class Chat {
 
   /**
    * The other members' typing signals as they happen, with a "stopped" for any that was not
-   * renewed in time. Members only.
+   * renewed in time. Members only, and only while a member.
    */
-  async typingStream(viewer: User | null, roomId: RoomId): Promise<AsyncIterableIterator<TypingSignal>> {
-    const user = requireViewer(viewer);
-    const room = await this.requireRoom(roomId);
-    await this.requireMember(room, user);
-    return roomTypingStream(this.deps.bus, room.id, user.id, this.options.typing);
+  typingStream(viewer: User | null, roomId: RoomId): Promise<AsyncIterableIterator<TypingSignal>> {
+    return this.live.typing(viewer, roomId);
   }
 
   /** Resolves once every message write under way has finished (for a graceful shutdown). */
@@ -345,26 +329,9 @@ export class Chat {
 
   // ---- internals ----------------------------------------------------------------------
 
-  private async requireRoom(roomId: RoomId): Promise<Room> {
-    const room = await this.deps.repository.getRoom(roomId);
-    if (!room) throw new NotFound('Room');
-    return room;
-  }
-
-  private async requireMember(room: Room, user: User): Promise<void> {
-    if (!(await this.deps.repository.isMember(room.id, user.id))) throw new Forbidden();
-  }
-
-  private async requireReader(room: Room, viewer: User | null): Promise<void> {
-    if (!(await this.canRead(viewer, room))) {
-      if (!viewer) throw new Unauthenticated();
-      throw new Forbidden();
-    }
-  }
-
   /** Whether the viewer may read the room: anyone a PUBLIC room, only members a DIRECT one. */
-  async canRead(viewer: User | null, room: Room): Promise<boolean> {
-    return room.kind === 'PUBLIC' || (viewer !== null && (await this.deps.repository.isMember(room.id, viewer.id)));
+  canRead(viewer: User | null, room: Room): Promise<boolean> {
+    return this.rules.canRead(viewer, room);
   }
 
   private async join(user: User, room: Room): Promise<void> {

@@ -1,5 +1,6 @@
 // A bounded single-consumer queue that a producer fills from callbacks and a consumer drains
 // in batches. Bounded so that a slow consumer costs a fixed amount of memory, never more.
+import type { StreamAccess } from './access-watch.js';
 import { StreamOverflow } from './stream-errors.js';
 
 export type InboxResult<T> =
@@ -61,16 +62,23 @@ export class Inbox<T> {
 /**
  * Wraps a generator that waits on `inbox` so that `return()` ends that wait at once:
  * an async generator cannot be stopped while it awaits, so closing the inbox wakes it.
- * A class, not an object of closures: one lives per subscription, and methods are shared.
+ * `release` runs on `return()` and `throw()` too, for a generator that never started (whose
+ * `finally` never runs). A class, not an object of closures: one lives per subscription, and
+ * methods are shared.
  */
-export function closingIterator<T>(inbox: Inbox<unknown>, generator: AsyncGenerator<T, void, undefined>): AsyncIterableIterator<T> {
-  return new ClosingIterator(inbox, generator);
+export function closingIterator<T>(
+  inbox: Inbox<unknown>,
+  generator: AsyncGenerator<T, void, undefined>,
+  release?: () => void,
+): AsyncIterableIterator<T> {
+  return new ClosingIterator(inbox, generator, release);
 }
 
 class ClosingIterator<T> implements AsyncIterableIterator<T> {
   constructor(
     private readonly inbox: Inbox<unknown>,
     private readonly generator: AsyncGenerator<T, void, undefined>,
+    private readonly release: (() => void) | undefined,
   ) {}
 
   next(): Promise<IteratorResult<T>> {
@@ -79,11 +87,13 @@ class ClosingIterator<T> implements AsyncIterableIterator<T> {
 
   return(value?: unknown): Promise<IteratorResult<T>> {
     this.inbox.close();
+    this.release?.();
     return this.generator.return(value as undefined);
   }
 
   throw(error?: unknown): Promise<IteratorResult<T>> {
     this.inbox.close();
+    this.release?.();
     return this.generator.throw(error);
   }
 
@@ -92,19 +102,35 @@ class ClosingIterator<T> implements AsyncIterableIterator<T> {
   }
 }
 
-/** The inbox's items one at a time until it is closed; `unsubscribe` runs when the stream ends. */
-export function inboxStream<T>(inbox: Inbox<T>, unsubscribe: () => Promise<void>): AsyncIterableIterator<T> {
+/** Pushed into an inbox stream when its viewer's access may have changed: verified before what follows. */
+export const ACCESS_CHECK = Symbol('access check');
+
+/**
+ * The inbox's items one at a time until it is closed; `unsubscribe` runs when the stream ends.
+ * With `access`, an ACCESS_CHECK item runs `access.verify`, whose rejection ends the stream.
+ */
+export function inboxStream<T>(
+  inbox: Inbox<T | typeof ACCESS_CHECK>,
+  unsubscribe: () => Promise<void>,
+  access: StreamAccess | null = null,
+): AsyncIterableIterator<T> {
   async function* drain(): AsyncGenerator<T, void, undefined> {
     try {
       for (;;) {
         const result = await inbox.take();
         if (result.kind === 'closed') return;
         if (result.kind === 'overflow') throw new StreamOverflow();
-        if (result.kind === 'items') yield* result.items;
+        if (result.kind === 'items') {
+          for (const item of result.items) {
+            if (item === ACCESS_CHECK) await access?.verify();
+            else yield item;
+          }
+        }
       }
     } finally {
+      access?.release();
       await unsubscribe();
     }
   }
-  return closingIterator(inbox, drain());
+  return closingIterator(inbox, drain(), access?.release);
 }

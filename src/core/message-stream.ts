@@ -1,8 +1,9 @@
 // A room's messages as one ordered stream: replay from the repository after a cursor, then
 // live events from the bus, stitched so that no message is missed, repeated or reordered.
+import type { StreamAccess } from './access-watch.js';
 import { Unavailable } from './errors.js';
 import { StreamOverflow } from './stream-errors.js';
-import { closingIterator, Inbox } from './inbox.js';
+import { ACCESS_CHECK, closingIterator, Inbox } from './inbox.js';
 import type { Message, RoomId } from './model.js';
 import type { EventBus, Repository } from './ports.js';
 
@@ -58,15 +59,20 @@ interface StreamDeps {
  * arrives. With `afterSeq` null, only messages sent from now on. The live subscription is
  * opened before history is read, so nothing falls between the two. Replay and live share
  * one path: whatever arrives is held until every number before it was emitted or given up.
+ * With `access`, the stream ends with the error `access.verify` rejects with once the viewer
+ * lost access: checked when told of a change, before the viewer's own LEFT, and before a repair
+ * or resync read (a control event may have been lost); never per message.
  */
 export function roomMessageStream(
   deps: StreamDeps,
   roomId: RoomId,
   afterSeq: number | null,
   options: MessageStreamOptions = defaultMessageStreamOptions,
+  access: StreamAccess | null = null,
 ): AsyncIterableIterator<Message> {
-  const inbox = new Inbox<Message | typeof RESYNC>(options.bufferLimit);
-  return closingIterator(inbox, stitch(deps, roomId, afterSeq, options, inbox));
+  const inbox = new Inbox<Message | typeof RESYNC | typeof ACCESS_CHECK>(options.bufferLimit);
+  access?.attach(() => inbox.push(ACCESS_CHECK));
+  return closingIterator(inbox, stitch(deps, roomId, afterSeq, options, inbox, access), access?.release);
 }
 
 /** Pushed into a stream's inbox when the bus reconnected: events may have been lost meanwhile. */
@@ -77,7 +83,8 @@ async function* stitch(
   roomId: RoomId,
   afterSeq: number | null,
   options: MessageStreamOptions,
-  inbox: Inbox<Message | typeof RESYNC>,
+  inbox: Inbox<Message | typeof RESYNC | typeof ACCESS_CHECK>,
+  access: StreamAccess | null,
 ): AsyncGenerator<Message, void, undefined> {
   const unsubscribe = await bus.subscribe(messagesTopic(roomId), (event) => {
     if (event.type === 'message') inbox.push(event.message);
@@ -93,8 +100,19 @@ async function* stitch(
     // history after the cursor, or what was published while the bus was disconnected.
     let behind = afterSeq !== null;
 
-    const readAfter = (seq: number) =>
-      repository.listMessages(roomId, { afterSeq: seq, beforeSeq: null, limit: options.pageSize, from: 'start' });
+    // True once events may have been lost (a resync, a hole the repository did not fill at once):
+    // access is checked before the next read.
+    let recheck = false;
+    const readAfter = async (seq: number) => {
+      if (recheck && access) {
+        await access.verify();
+        recheck = false;
+      }
+      return repository.listMessages(roomId, { afterSeq: seq, beforeSeq: null, limit: options.pageSize, from: 'start' });
+    };
+    const viewerId = access?.viewerId ?? null;
+    // The viewer's own LEFT: their access may have ended with it.
+    const departs = (message: Message) => message.kind === 'LEFT' && viewerId !== null && message.subjectId === viewerId;
     // The messages held in `ahead` that now follow on from `last`, taken out in order.
     // (An array, not a generator: `yield*` of a sync generator costs awaits per message.)
     const takeContiguous = (): Message[] => {
@@ -121,12 +139,17 @@ async function* stitch(
         if (page) {
           unreachableSince = null;
           for (const message of page) if (message.seq > last) ahead.set(message.seq, message);
-          for (const message of takeContiguous()) yield message;
+          for (const message of takeContiguous()) {
+            if (departs(message)) await access!.verify();
+            yield message;
+          }
           behind = page.length === options.pageSize;
 
           if (ahead.size === 0) {
             hole = null;
           } else {
+            // The repository did not fill the hole: events were lost, perhaps a control event too.
+            recheck = true;
             if (hole?.seq !== last + 1) hole = { seq: last + 1, since: now() };
             const next = ahead.get(Math.min(...ahead.keys()))!;
             // A number is given up once its insert can no longer land: the deadline has passed
@@ -137,7 +160,10 @@ async function* stitch(
             const deadline = Math.min(hole.since, sentBy) + options.gapTimeoutMs;
             if (now() >= deadline) {
               last = next.seq - 1;
-              for (const message of takeContiguous()) yield message;
+              for (const message of takeContiguous()) {
+                if (departs(message)) await access!.verify();
+                yield message;
+              }
               continue;
             }
           }
@@ -154,11 +180,20 @@ async function* stitch(
         for (const item of result.items) {
           if (item === RESYNC) {
             behind = true;
+            recheck = true;
+          } else if (item === ACCESS_CHECK) {
+            await access?.verify();
           } else if (item.seq === last + 1) {
             // The live case: the next number, straight out.
+            if (departs(item)) await access!.verify();
             last = item.seq;
             yield item;
-            if (ahead.size > 0) for (const message of takeContiguous()) yield message;
+            if (ahead.size > 0) {
+              for (const message of takeContiguous()) {
+                if (departs(message)) await access!.verify();
+                yield message;
+              }
+            }
           } else if (item.seq > last) {
             ahead.set(item.seq, item);
           }
@@ -166,6 +201,7 @@ async function* stitch(
       }
     }
   } finally {
+    access?.release();
     stopResync();
     await unsubscribe();
   }

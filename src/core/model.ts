@@ -56,7 +56,19 @@ export interface Session {
   readonly expiresAt: Date;
 }
 
-/** Events carried between instances on a room's topic. */
+/**
+ * Someone's access may have changed: `userId`'s to `roomId` (a leave, later a kick or ban), every
+ * room's of `userId` (a revoked session) or everyone's to `roomId` (a deleted room). A hint to
+ * re-check, never the verdict: the repository decides.
+ */
+export interface AccessChange {
+  readonly type: 'access';
+  readonly roomId: RoomId | null;
+  readonly userId: UserId | null;
+}
+
+/** Events carried between instances: on a room's topics, and access changes on the control topic. */
 export type RoomEvent =
   | { readonly type: 'message'; readonly message: Message }
-  | { readonly type: 'typing'; readonly roomId: RoomId; readonly userId: UserId; readonly typing: boolean };
+  | { readonly type: 'typing'; readonly roomId: RoomId; readonly userId: UserId; readonly typing: boolean }
+  | AccessChange;

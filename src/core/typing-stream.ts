@@ -1,7 +1,8 @@
 // A subscriber's view of who is typing in a room: the other members' signals as they come,
 // and a "stopped" of its own for anyone whose "typing" was not renewed in time (their client
 // may have crashed or lost its connection before it could say so). Never stored.
-import { Inbox, inboxStream } from './inbox.js';
+import type { StreamAccess } from './access-watch.js';
+import { ACCESS_CHECK, Inbox, inboxStream } from './inbox.js';
 import type { RoomEvent, RoomId, UserId } from './model.js';
 import type { EventBus } from './ports.js';
 
@@ -23,14 +24,19 @@ export function typingTopic(roomId: RoomId): string {
   return `typing:${roomId}`;
 }
 
-/** Typing signals of the room's members other than `viewer`, until the stream is returned. */
+/**
+ * Typing signals of the room's members other than `viewer`, until the stream is returned. With
+ * `access`, it ends with the error `access.verify` rejects with, checked when told of a change
+ * and after the bus reconnects (a control event may have been lost meanwhile).
+ */
 export async function roomTypingStream(
   bus: EventBus,
   roomId: RoomId,
   viewer: UserId,
   options: TypingStreamOptions = defaultTypingStreamOptions,
+  access: StreamAccess | null = null,
 ): Promise<AsyncIterableIterator<TypingSignal>> {
-  const inbox = new Inbox<TypingSignal>(options.bufferLimit);
+  const inbox = new Inbox<TypingSignal | typeof ACCESS_CHECK>(options.bufferLimit);
   const expiries = new Map<UserId, NodeJS.Timeout>();
 
   const accept = (event: RoomEvent) => {
@@ -49,9 +55,17 @@ export async function roomTypingStream(
   };
 
   const unsubscribe = await bus.subscribe(typingTopic(roomId), accept);
-  return inboxStream(inbox, async () => {
-    for (const expiry of expiries.values()) clearTimeout(expiry);
-    expiries.clear();
-    await unsubscribe();
-  });
+  const check = () => inbox.push(ACCESS_CHECK);
+  access?.attach(check);
+  const stopResync = access ? bus.onReconnect(check) : () => undefined;
+  return inboxStream(
+    inbox,
+    async () => {
+      stopResync();
+      for (const expiry of expiries.values()) clearTimeout(expiry);
+      expiries.clear();
+      await unsubscribe();
+    },
+    access,
+  );
 }

@@ -36,6 +36,9 @@ const MESSAGE_ADDED = `subscription ($roomId: ID!, $after: String) {
 }`;
 type Added = { messageAdded: Pick<MessageInfo, 'id' | 'kind' | 'text' | 'cursor' | 'author'> };
 
+const TYPING = 'subscription ($roomId: ID!) { typing(roomId: $roomId) { typing user { id } } }';
+const SET_TYPING = 'mutation ($roomId: ID!, $typing: Boolean!) { setTyping(roomId: $roomId, typing: $typing) }';
+
 const ONLINE = 'query ($id: ID!) { user(id: $id) { online } }';
 const ME = '{ me { id name } }';
 
@@ -217,5 +220,41 @@ suite(title, () => {
     await watch.ended;
     await eventually(async () => !(await isOnlineThrough(b, alice)), 'Alice offline, asked through B');
     expect(await b.api.onlineUserIds()).not.toContain(alice.user.id);
+  });
+
+  it('Bob subscribed on B leaves a DIRECT room through A: his messageAdded and typing on B end with FORBIDDEN, before anything sent afterwards', async () => {
+    const alice = await a.api.session('Alice');
+    const bob = await b.api.session('Bob');
+    const room = await a.api.openDirectRoom(alice.token, bob.user.id);
+    const socketsOnB = new WsClients(b.wsUrl);
+    try {
+      const socket = socketsOnB.open({ token: bob.token });
+      const messages = subscribe<Added>(socket.client, MESSAGE_ADDED, { roomId: room.id, after: null });
+      const typing = subscribe(socket.client, TYPING, { roomId: room.id });
+      // Nothing announces that a typing subscription is live: signal through A until one arrives.
+      await eventually(async () => {
+        await a.api.ok(SET_TYPING, { roomId: room.id, typing: true }, alice.token);
+        return typing.events.pending.length > 0;
+      }, 'typing subscription live on B');
+      await a.api.ok(SET_TYPING, { roomId: room.id, typing: false }, alice.token);
+      while ((await typing.nextData()).typing.typing);
+      await eventually(async () => {
+        await a.api.send(alice.token, room.id, 'probe');
+        return messages.events.pending.length > 0;
+      }, 'messageAdded live on B');
+      await a.api.send(alice.token, room.id, 'marker');
+      while ((await messages.nextData()).messageAdded.text !== 'marker');
+
+      await a.api.leaveRoom(bob.token, room.id);
+      await a.api.send(alice.token, room.id, 'after Bob left');
+      for (const subscription of [messages, typing]) {
+        const last = await subscription.events.next();
+        expect(last.type === 'next' && last.result.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
+        expect((await subscription.events.next()).type).toBe('complete');
+        expect(subscription.events.pending).toEqual([]);
+      }
+    } finally {
+      await socketsOnB.disposeAll();
+    }
   });
 });

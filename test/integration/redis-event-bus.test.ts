@@ -87,6 +87,24 @@ suite(redisUrl ? 'RedisEventBus' : 'RedisEventBus (skipped: REDIS_URL is unset)'
     expect(gotTyping).toEqual(typing);
   });
 
+  it('carries access changes on the control topic, and drops malformed ones', async () => {
+    const logger = recordingLogger();
+    const bus = await openBus(redisUrl, logger);
+    const received = new AsyncQueue<RoomEvent>();
+    await bus.subscribe('access', (event) => received.push(event));
+    const leave: RoomEvent = { type: 'access', roomId, userId: 'usr_bob' as UserId };
+    const revoke: RoomEvent = { type: 'access', roomId: null, userId: 'usr_bob' as UserId };
+
+    const redis = admin();
+    await redis.publish(`${prefix}access`, JSON.stringify({ type: 'access', roomId: null, userId: null }));
+    await redis.publish(`${prefix}access`, JSON.stringify({ type: 'access', roomId: 7, userId: 'usr_bob' }));
+    await bus.publish('access', leave);
+    await bus.publish('access', revoke);
+
+    expect(await received.take(2)).toEqual([leave, revoke]);
+    expect(logger.warn).toHaveBeenCalledTimes(2);
+  });
+
   it('carries an event published on one instance to listeners on another', async () => {
     const a = await openBus();
     const b = await openBus();

@@ -1,4 +1,4 @@
-// An EventBus wrapper for tests: drops the message events it is told to (as Redis pub/sub may),
+// An EventBus wrapper for tests: drops the message and access events it is told to (as Redis pub/sub may),
 // simulates an outage and the reconnect after it, counts live subscriptions, and announces
 // each new one so a test can wait for it.
 import type { RoomEvent } from '../../src/core/model.js';
@@ -8,6 +8,8 @@ import { AsyncQueue } from './async-queue.js';
 export class LossyEventBus implements EventBus {
   /** Sequence numbers whose message events are never delivered. */
   readonly dropSeqs = new Set<number>();
+  /** While true, access-change (control) events are never delivered. */
+  dropAccessChanges = false;
   /** While true, every event is lost, as during a broken connection to the broker. */
   down = false;
   /** Live subscriptions per topic. */
@@ -30,7 +32,13 @@ export class LossyEventBus implements EventBus {
   }
 
   publish(topic: string, event: RoomEvent): Promise<void> {
-    if (this.down || (event.type === 'message' && this.dropSeqs.has(event.message.seq))) return Promise.resolve();
+    if (
+      this.down ||
+      (event.type === 'message' && this.dropSeqs.has(event.message.seq)) ||
+      (event.type === 'access' && this.dropAccessChanges)
+    ) {
+      return Promise.resolve();
+    }
     return this.inner.publish(topic, event);
   }
 

@@ -6,7 +6,9 @@ import { Chat, defaultChatOptions, type ChatOptions } from '../../src/core/chat.
 import { messageCursor, roomCursor } from '../../src/core/cursor.js';
 import { Forbidden, InvalidInput, NotFound, Unauthenticated } from '../../src/core/errors.js';
 import { newId } from '../../src/core/ids.js';
+import { ACCESS_TOPIC } from '../../src/core/access-watch.js';
 import { messagesTopic } from '../../src/core/message-stream.js';
+import { typingTopic } from '../../src/core/typing-stream.js';
 import type { Message, RoomEvent, RoomId, User } from '../../src/core/model.js';
 import type { Logger, Repository } from '../../src/core/ports.js';
 import { LossyEventBus } from '../support/lossy-event-bus.js';
@@ -572,7 +574,9 @@ describe('typing', () => {
     const ada = await user();
     const room = await chat.createRoom(ada);
     const stream = await chat.typingStream(ada, room.id);
-    expect(bus.activeSubscriptions).toBe(1);
+    // The room's typing topic, and the control topic that tells the stream of access changes.
+    expect(bus.subscriptions.get(typingTopic(room.id))).toBe(1);
+    expect(bus.subscriptions.get(ACCESS_TOPIC)).toBe(1);
     const waiting = stream.next();
     await stream.return?.();
     expect((await waiting).done).toBe(true);
@@ -591,7 +595,7 @@ describe('stream', () => {
     expect(await rejection(chat.authorizeStream(null, room.id, 'bad cursor'))).toBeInstanceOf(InvalidInput);
     expect(await rejection(chat.authorizeStream(null, newId('room'), null))).toBeInstanceOf(NotFound);
 
-    const stream = chat.stream(room.id, 1);
+    const stream = await chat.messageStream(null, room.id, messageCursor(1));
     try {
       expect((await stream.next()).value).toEqual(m2);
       const pending = stream.next();

@@ -102,7 +102,7 @@ describe('bounded replay (maxReplay)', () => {
     const { user, room, sent } = await roomWith(10); // seqs 1..11
     const afterSeq = await chat.authorizeStream(null, room.id, messageCursor(6));
     expect(afterSeq).toBe(6);
-    const stream = track(chat.stream(room.id, afterSeq));
+    const stream = track(await chat.messageStream(null, room.id, messageCursor(afterSeq!)));
     expect((await take(stream, 5)).map((m) => m.id)).toEqual(sent.slice(5).map((m) => m.id));
     const pending = stream.next();
     const live = await chat.sendMessage(user, { roomId: room.id, text: 'live' });
@@ -146,7 +146,7 @@ describe('slow consumer (bufferLimit)', () => {
   it('a stream whose reader stops ends with StreamOverflow (UNAVAILABLE, SLOW_CONSUMER); a resume from its last message recovers the rest exactly once', async () => {
     const { chat, track, roomWith, send, history } = setup({ bufferLimit: 10 });
     const { user, room } = await roomWith(0);
-    const stream = track(chat.stream(room.id, 1));
+    const stream = track(await chat.messageStream(null, room.id, messageCursor(1)));
     // The first message proves the stream is live; then the reader stops while 30 more are sent.
     const [first] = await Promise.all([take(stream, 1), send(user, room.id, 1, 'first')]);
     await send(user, room.id, 30, 'while stalled ');
@@ -158,7 +158,7 @@ describe('slow consumer (bufferLimit)', () => {
     expect((await stream.next()).done).toBe(true);
 
     const received = [...first!, ...before];
-    const resumed = track(chat.stream(room.id, received.at(-1)!.seq));
+    const resumed = track(await chat.messageStream(null, room.id, messageCursor(received.at(-1)!.seq)));
     const all = await history(room.id);
     const rest = await take(resumed, all.length - 1 - received.length);
     expect([...received, ...rest].map((m) => m.id)).toEqual(all.slice(1).map((m) => m.id));
@@ -173,7 +173,7 @@ describe('slow consumer (bufferLimit)', () => {
   it('a reader that keeps up never overflows, however many messages pass', async () => {
     const { chat, track, roomWith, send, history } = setup({ bufferLimit: 3 });
     const { user, room } = await roomWith(0);
-    const stream = track(chat.stream(room.id, 1));
+    const stream = track(await chat.messageStream(null, room.id, messageCursor(1)));
     const received: Message[] = [];
     // Each message is read as it is sent: the buffer never holds more than one.
     for (let i = 0; i < 50; i++) {
@@ -190,7 +190,7 @@ describe('slow consumer (bufferLimit)', () => {
       { chat, rateLimiter: new RateLimiter(new MemoryRateLimitStore()), adminToken: null },
       { authorization: null, adminToken: null, clientAddress: '127.0.0.1', requestId: 'test' },
     );
-    const source = track(await subscriptionSource(ctx, user, chat.stream(room.id, 1)));
+    const source = track(await subscriptionSource(ctx, user, await chat.messageStream(null, room.id, messageCursor(1))));
     expect(await presence.isOnline(user.id)).toBe(true);
 
     const [first] = await Promise.all([source.next(), send(user, room.id, 1, 'first')]);

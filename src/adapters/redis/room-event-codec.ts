@@ -35,6 +35,10 @@ export function isRoomEvent(payload: unknown): payload is RoomEvent {
   if (event.type === 'typing') {
     return typeof event.roomId === 'string' && typeof event.userId === 'string' && typeof event.typing === 'boolean';
   }
+  if (event.type === 'access') {
+    const optionalId = (value: unknown) => value === null || typeof value === 'string';
+    return optionalId(event.roomId) && optionalId(event.userId) && (event.roomId !== null || event.userId !== null);
+  }
   if (event.type !== 'message' || typeof event.message !== 'object' || event.message === null) return false;
   const message = event.message as Record<string, unknown>;
   return (

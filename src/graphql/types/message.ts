@@ -127,7 +127,8 @@ builder.subscriptionField('messageAdded', (t) =>
     type: MessageRef,
     description:
       'Every message of the room in order. With `after`, first replays what came after that cursor, ' +
-      'then goes live: no gap, no duplicate.',
+      'then goes live: no gap, no duplicate. Ends with FORBIDDEN once you may no longer read the room ' +
+      '(you left a DIRECT room).',
     rateLimit: { points: 30, duration: 60 },
     args: {
       roomId: t.arg.id({ required: true, description: 'The room.' }),
@@ -135,9 +136,7 @@ builder.subscriptionField('messageAdded', (t) =>
     },
     subscribe: async (_root, { roomId, after }, ctx) => {
       const viewer = await ctx.viewer();
-      const room = parseId('room', roomId, 'roomId');
-      const afterSeq = await ctx.chat.authorizeStream(viewer, room, after);
-      return subscriptionSource(ctx, viewer, ctx.chat.stream(room, afterSeq));
+      return subscriptionSource(ctx, viewer, await ctx.chat.messageStream(viewer, parseId('room', roomId, 'roomId'), after));
     },
     resolve: eventOrError,
   }),

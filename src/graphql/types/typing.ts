@@ -38,8 +38,8 @@ builder.subscriptionField('typing', (t) =>
   t.field({
     type: TypingEventRef,
     description:
-      'Typing signals of the room\'s other members as they happen (members only). A "typing" not renewed ' +
-      'within 6 s is followed by a "stopped" from the server.',
+      'Typing signals of the room\'s other members as they happen (members only: ends with FORBIDDEN when you ' +
+      'leave). A "typing" not renewed within 6 s is followed by a "stopped" from the server.',
     rateLimit: { points: 30, duration: 60 },
     args: { roomId: t.arg.id({ required: true, description: 'The room.' }) },
     subscribe: async (_root, { roomId }, ctx) => {

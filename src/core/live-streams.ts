@@ -1,0 +1,123 @@
+// Opening a room's live streams: the access check, the stream and the watch on that access in
+// one place, so that every live stream ends as soon as its viewer may no longer watch it.
+import { AccessWatch, type StreamAccess } from './access-watch.js';
+import { parseMessageCursor } from './cursor.js';
+import { InvalidInput, Unauthenticated } from './errors.js';
+import { roomMessageStream, type MessageStreamOptions } from './message-stream.js';
+import type { AccessChange, Message, Room, RoomId, User } from './model.js';
+import type { EventBus, Logger, Repository } from './ports.js';
+import type { RoomAccess } from './room-access.js';
+import { roomTypingStream, type TypingSignal, type TypingStreamOptions } from './typing-stream.js';
+
+export interface LiveStreamDeps {
+  readonly repository: Repository;
+  readonly bus: EventBus;
+  readonly logger: Logger;
+  readonly rules: RoomAccess;
+}
+
+export class LiveStreams {
+  private readonly watch: AccessWatch;
+
+  constructor(
+    private readonly deps: LiveStreamDeps,
+    private readonly options: { readonly stream: MessageStreamOptions; readonly typing: TypingStreamOptions },
+  ) {
+    this.watch = new AccessWatch(deps.bus, deps.logger);
+  }
+
+  /** Tells every instance's streams that access changed, so they re-check it. */
+  announce(change: Omit<AccessChange, 'type'>): Promise<void> {
+    return this.watch.announce(change);
+  }
+
+  /** Checks that the viewer may watch the room from `after`; the sequence number to resume after. */
+  async authorize(viewer: User | null, roomId: RoomId, after: string | null | undefined): Promise<number | null> {
+    const afterSeq = parseAfter(after);
+    const room = await this.readable(viewer, roomId);
+    if (afterSeq !== null) await this.checkResumePoint(room, afterSeq);
+    return afterSeq;
+  }
+
+  /**
+   * The room's messages after `after` (or from now on), then live: ordered, no gaps, no repeats.
+   * Ends with FORBIDDEN (NOT_FOUND for a room that is gone) once the viewer may no longer read it.
+   */
+  async messages(viewer: User | null, roomId: RoomId, after: string | null | undefined): Promise<AsyncIterableIterator<Message>> {
+    const afterSeq = parseAfter(after);
+    const { repository, bus } = this.deps;
+    return this.guarded(
+      viewer,
+      roomId,
+      () => this.readable(viewer, roomId),
+      async (room, access) => {
+        if (afterSeq !== null) await this.checkResumePoint(room, afterSeq);
+        return roomMessageStream({ repository, bus }, room.id, afterSeq, this.options.stream, access);
+      },
+    );
+  }
+
+  /**
+   * The other members' typing signals as they happen, with a "stopped" for any that was not
+   * renewed in time. Members only: ends with FORBIDDEN once the viewer is not one.
+   */
+  async typing(viewer: User | null, roomId: RoomId): Promise<AsyncIterableIterator<TypingSignal>> {
+    if (!viewer) throw new Unauthenticated();
+    return this.guarded(
+      viewer,
+      roomId,
+      async () => {
+        const room = await this.deps.rules.requireRoom(roomId);
+        await this.deps.rules.requireMember(room, viewer);
+        return room;
+      },
+      (room, access) => roomTypingStream(this.deps.bus, room.id, viewer.id, this.options.typing, access),
+    );
+  }
+
+  /**
+   * Watches the viewer's access first, then checks it and opens the stream: a change in between
+   * still reaches the stream. `check` is also what the stream re-runs when access may have changed.
+   */
+  private async guarded<T>(
+    viewer: User | null,
+    roomId: RoomId,
+    check: () => Promise<Room>,
+    open: (room: Room, access: StreamAccess) => Promise<T>,
+  ): Promise<T> {
+    const access = await this.watch.open(viewer?.id ?? null, roomId, async () => void (await check()));
+    try {
+      return await open(await check(), access);
+    } catch (error) {
+      access.release();
+      throw error;
+    }
+  }
+
+  private async readable(viewer: User | null, roomId: RoomId): Promise<Room> {
+    const room = await this.deps.rules.requireRoom(roomId);
+    await this.deps.rules.requireReader(room, viewer);
+    return room;
+  }
+
+  /** A resume cursor must name a point of this room's history that a bounded replay can reach. */
+  private async checkResumePoint(room: Room, afterSeq: number): Promise<void> {
+    const { maxReplay } = this.options.stream;
+    // lastSeq is a hint that may trail the newest message for a moment: confirm before refusing.
+    const newest = afterSeq > room.lastSeq ? ((await this.deps.repository.lastMessage(room.id))?.seq ?? 0) : room.lastSeq;
+    if (afterSeq > newest) {
+      throw new InvalidInput('"after" is not a cursor of this room\'s history.', 'after');
+    }
+    if (newest - afterSeq > maxReplay) {
+      throw new InvalidInput(
+        `"after" is more than ${maxReplay} messages behind: read the history with ` +
+          '`messages(after:)` page by page, then subscribe after the newest cursor.',
+        'after',
+      );
+    }
+  }
+}
+
+function parseAfter(after: string | null | undefined): number | null {
+  return after === null || after === undefined ? null : parseMessageCursor(after, 'after');
+}

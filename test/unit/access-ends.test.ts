@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
+import { MemoryPresence } from '../../src/adapters/memory/memory-presence.js';
+import { MemoryRepository } from '../../src/adapters/memory/memory-repository.js';
+import { ACCESS_TOPIC, AccessWatch } from '../../src/core/access-watch.js';
+import { Chat } from '../../src/core/chat.js';
+import { Forbidden } from '../../src/core/errors.js';
+import { defaultMessageStreamOptions, roomMessageStream } from '../../src/core/message-stream.js';
+import type { RoomId, UserId } from '../../src/core/model.js';
+import type { Logger } from '../../src/core/ports.js';
+import { LossyEventBus } from '../support/lossy-event-bus.js';
+
+const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+function setup() {
+  const bus = new LossyEventBus(new MemoryEventBus());
+  const repository = new MemoryRepository();
+  const chat = new Chat({ repository, bus, presence: new MemoryPresence(), logger: silentLogger });
+  const user = async (name: string) => (await chat.createSession(name)).user;
+  return { chat, bus, repository, user };
+}
+
+async function directRoom() {
+  const h = setup();
+  const alice = await h.user('alice');
+  const bob = await h.user('bob');
+  const room = await h.chat.openDirectRoom(alice, bob.id);
+  return { ...h, alice, bob, room };
+}
+
+async function publicRoom() {
+  const h = setup();
+  const alice = await h.user('alice');
+  const bob = await h.user('bob');
+  const room = await h.chat.createRoom(alice);
+  await h.chat.joinRoom(bob, room.id);
+  return { ...h, alice, bob, room };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('leaving a DIRECT room ends its live streams', () => {
+  it('the leaver\'s messageAdded ends with FORBIDDEN before any later message; the other member\'s goes on', async () => {
+    const { chat, alice, bob, room } = await directRoom();
+    const bobs = await chat.messageStream(bob, room.id, null);
+    const alices = await chat.messageStream(alice, room.id, null);
+    const bobWaits = bobs.next();
+    const aliceWaits = alices.next();
+    await chat.leaveRoom(bob, room.id);
+    const after = await chat.sendMessage(alice, { roomId: room.id, text: 'after bob left' });
+
+    expect(await rejection(bobWaits)).toBeInstanceOf(Forbidden);
+    expect((await bobs.next()).done).toBe(true);
+    expect((await aliceWaits).value).toMatchObject({ kind: 'LEFT', subjectId: bob.id });
+    expect((await alices.next()).value).toEqual(after);
+    await alices.return?.();
+  });
+
+  it('the leaver\'s typing ends with FORBIDDEN', async () => {
+    const { chat, bob, room } = await directRoom();
+    const bobs = await chat.typingStream(bob, room.id);
+    const bobWaits = bobs.next();
+    await chat.leaveRoom(bob, room.id);
+    expect(await rejection(bobWaits)).toBeInstanceOf(Forbidden);
+    expect((await bobs.next()).done).toBe(true);
+  });
+
+  it('a lost control event: the leaver\'s own LEFT still ends the stream, unseen', async () => {
+    const { chat, alice, bob, room, bus } = await directRoom();
+    bus.dropAccessChanges = true;
+    const bobs = await chat.messageStream(bob, room.id, null);
+    const bobWaits = bobs.next();
+    await chat.leaveRoom(bob, room.id);
+    await chat.sendMessage(alice, { roomId: room.id, text: 'after bob left' });
+    expect(await rejection(bobWaits)).toBeInstanceOf(Forbidden);
+  });
+
+  it('a lost control event and a lost LEFT: the repair of the gap re-checks access and ends the stream', async () => {
+    const { chat, alice, bob, room, bus } = await directRoom();
+    bus.dropAccessChanges = true;
+    const bobs = await chat.messageStream(bob, room.id, null);
+    const bobWaits = bobs.next();
+    bus.dropSeqs.add((await chat.getRoom(room.id))!.lastSeq + 1); // the LEFT
+    await chat.leaveRoom(bob, room.id);
+    await chat.sendMessage(alice, { roomId: room.id, text: 'after bob left' });
+    expect(await rejection(bobWaits)).toBeInstanceOf(Forbidden);
+  });
+
+  it('everything lost in an outage: the resync after the bus reconnects ends both streams', async () => {
+    const { chat, bob, room, bus } = await directRoom();
+    const messages = await chat.messageStream(bob, room.id, null);
+    const typing = await chat.typingStream(bob, room.id);
+    const messageWaits = messages.next();
+    const typingWaits = typing.next();
+    bus.down = true;
+    await chat.leaveRoom(bob, room.id);
+    bus.reconnect();
+    expect(await rejection(messageWaits)).toBeInstanceOf(Forbidden);
+    expect(await rejection(typingWaits)).toBeInstanceOf(Forbidden);
+  });
+
+  it('a stream opened while a leave was under way is not left open', async () => {
+    const { chat, bob, room } = await directRoom();
+    const [stream] = await Promise.all([
+      chat.messageStream(bob, room.id, null).catch((error: unknown) => error),
+      chat.leaveRoom(bob, room.id),
+    ]);
+    if (stream instanceof Forbidden) return; // refused at once
+    expect(await rejection((stream as AsyncIterableIterator<unknown>).next())).toBeInstanceOf(Forbidden);
+  });
+
+  it('the control topic is watched only while a stream is open', async () => {
+    const { chat, bob, room, bus } = await directRoom();
+    const first = await chat.messageStream(bob, room.id, null);
+    const second = await chat.typingStream(bob, room.id);
+    expect(bus.subscriptions.get(ACCESS_TOPIC)).toBe(1);
+    await first.return?.(); // never started: released all the same
+    expect(bus.subscriptions.get(ACCESS_TOPIC)).toBe(1);
+    await second.return?.();
+    await Promise.resolve();
+    expect(bus.subscriptions.get(ACCESS_TOPIC)).toBe(0);
+  });
+});
+
+describe('leaving a PUBLIC room', () => {
+  it('messageAdded goes on (anyone may read it), typing ends with FORBIDDEN (members only)', async () => {
+    const { chat, alice, bob, room, user } = await publicRoom();
+    const carol = await user('carol');
+    await chat.joinRoom(carol, room.id);
+    const messages = await chat.messageStream(bob, room.id, null);
+    const typing = await chat.typingStream(bob, room.id);
+    const alicesTyping = await chat.typingStream(alice, room.id);
+    const typingWaits = typing.next();
+    const messageWaits = messages.next();
+    await chat.leaveRoom(bob, room.id);
+    const after = await chat.sendMessage(alice, { roomId: room.id, text: 'still readable' });
+
+    expect(await rejection(typingWaits)).toBeInstanceOf(Forbidden);
+    // The members who stay keep their typing stream.
+    await chat.setTyping(carol, room.id, true);
+    expect((await alicesTyping.next()).value).toEqual({ userId: carol.id, typing: true });
+    await alicesTyping.return?.();
+    expect((await messageWaits).value).toMatchObject({ kind: 'LEFT', subjectId: bob.id });
+    expect((await messages.next()).value).toEqual(after);
+    await messages.return?.();
+  });
+});
+
+describe('AccessWatch', () => {
+  it('wakes the streams a change concerns: one user in one room, one user everywhere, everyone in one room', async () => {
+    const bus = new MemoryEventBus();
+    const watch = new AccessWatch(bus, silentLogger);
+    const bob = 'usr_bob' as UserId;
+    const carol = 'usr_carol' as UserId;
+    const r1 = 'room_1' as RoomId;
+    const r2 = 'room_2' as RoomId;
+    const woken: string[] = [];
+    const watched = await Promise.all(
+      ([[bob, r1], [bob, r2], [carol, r1], [null, r1]] as const).map(async ([userId, roomId]) => {
+        const access = await watch.open(userId, roomId, async () => undefined);
+        access.attach(() => woken.push(`${userId}@${roomId}`));
+        return access;
+      }),
+    );
+    await watch.announce({ roomId: r1, userId: bob });
+    expect(woken.splice(0)).toEqual(['usr_bob@room_1']);
+    await watch.announce({ roomId: null, userId: bob });
+    expect(woken.splice(0)).toEqual(['usr_bob@room_1', 'usr_bob@room_2']);
+    await watch.announce({ roomId: r1, userId: null });
+    expect(woken.splice(0)).toEqual(['usr_bob@room_1', 'usr_carol@room_1', 'null@room_1']);
+    for (const access of watched) access.release();
+    await watch.announce({ roomId: r1, userId: null });
+    expect(woken).toEqual([]);
+  });
+
+  it('a change heard before the stream attached reaches it when it attaches', async () => {
+    const watch = new AccessWatch(new MemoryEventBus(), silentLogger);
+    const access = await watch.open('usr_bob' as UserId, 'room_1' as RoomId, async () => undefined);
+    await watch.announce({ roomId: 'room_1' as RoomId, userId: 'usr_bob' as UserId });
+    let woken = 0;
+    access.attach(() => (woken += 1));
+    expect(woken).toBe(1);
+    access.release();
+  });
+});
+
+describe('a message stream whose access is lost without a LEFT (a later kick or ban)', () => {
+  it('re-checks on resync and ends with the error the check gives', async () => {
+    const { chat, alice, room, bus, repository } = await directRoom();
+    let allowed = true;
+    const access = {
+      viewerId: alice.id,
+      verify: async () => {
+        if (!allowed) throw new Forbidden();
+      },
+      attach: () => undefined,
+      release: () => undefined,
+    };
+    const stream = roomMessageStream({ repository, bus }, room.id, null, defaultMessageStreamOptions, access);
+    const waits = stream.next();
+    const sent = await chat.sendMessage(alice, { roomId: room.id, text: 'still allowed' });
+    expect((await waits).value).toEqual(sent);
+    allowed = false; // and the control event was lost in an outage
+    const ends = stream.next();
+    bus.reconnect();
+    expect(await rejection(ends)).toBeInstanceOf(Forbidden);
+  });
+});
