@@ -2,7 +2,7 @@
 // one place, so that every live stream ends as soon as its viewer may no longer watch it.
 import { AccessWatch, type StreamAccess } from './access-watch.js';
 import { parseMessageCursor } from './cursor.js';
-import { InvalidInput, Unauthenticated } from './errors.js';
+import { Forbidden, InvalidInput, Unauthenticated } from './errors.js';
 import { roomMessageStream, type MessageStreamOptions } from './message-stream.js';
 import type { AccessChange, Message, Room, RoomId, User } from './model.js';
 import type { EventBus, Logger, Repository } from './ports.js';
@@ -41,15 +41,26 @@ export class LiveStreams {
 
   /**
    * The room's messages after `after` (or from now on), then live: ordered, no gaps, no repeats.
-   * Ends with FORBIDDEN (NOT_FOUND for a room that is gone) once the viewer may no longer read it.
+   * Ends with FORBIDDEN (NOT_FOUND for a room that is gone) once the viewer may no longer read it,
+   * or, for a stream opened by a member, once that membership ends.
    */
   async messages(viewer: User | null, roomId: RoomId, after: string | null | undefined): Promise<AsyncIterableIterator<Message>> {
     const afterSeq = parseAfter(after);
     const { repository, bus } = this.deps;
+    // A stream a member opened belongs to that membership and ends with it, in a PUBLIC room
+    // too (API.md, "Access ends at once"); one opened by a reader who never joined reads on.
+    let openedAsMember: boolean | null = null;
     return this.guarded(
       viewer,
       roomId,
-      () => this.readable(viewer, roomId),
+      async () => {
+        const room = await this.readable(viewer, roomId);
+        if (room.kind === 'DIRECT' || !viewer) return room;
+        const member = await this.deps.repository.isMember(room.id, viewer.id);
+        openedAsMember ??= member;
+        if (openedAsMember && !member) throw new Forbidden();
+        return room;
+      },
       async (room, access) => {
         if (afterSeq !== null) await this.checkResumePoint(room, afterSeq);
         return roomMessageStream({ repository, bus }, room.id, afterSeq, this.options.stream, access);

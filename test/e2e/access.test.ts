@@ -85,13 +85,29 @@ describe('leaving a room ends the live streams the leaver may no longer watch', 
     expect((await aliceMessages.nextData()).messageAdded.id).toBe(after.id);
   });
 
-  it('PUBLIC: the leaver may still read, so messageAdded goes on; typing is for members, so it ends with FORBIDDEN', async () => {
-    const { alice, bob, room, bobMessages, bobTyping } = await twoMembers('PUBLIC');
+  it('PUBLIC: the leaver\'s messageAdded and typing end with FORBIDDEN too; he may read the room again with a new subscription', async () => {
+    const { alice, bob, room, bobMessages, bobTyping, aliceMessages } = await twoMembers('PUBLIC');
     await api.leaveRoom(bob.token, room.id);
     const after = await api.send(alice.token, room.id, 'after Bob left');
 
+    await expectEndedForbidden(bobMessages);
     await expectEndedForbidden(bobTyping);
-    expect((await bobMessages.nextData()).messageAdded).toMatchObject({ kind: 'LEFT', subject: { id: bob.user.id } });
-    expect((await bobMessages.nextData()).messageAdded.id).toBe(after.id);
+    expect((await aliceMessages.nextData()).messageAdded).toMatchObject({ kind: 'LEFT', subject: { id: bob.user.id } });
+    expect((await aliceMessages.nextData()).messageAdded.id).toBe(after.id);
+    // Like anyone else, he may watch the PUBLIC room again, and the stream goes on.
+    const again = subscribe<Added>(sockets.open({ token: bob.token }).client, MESSAGE_ADDED, { roomId: room.id, after: after.cursor });
+    const later = await api.send(alice.token, room.id, 'read again');
+    expect((await again.nextData()).messageAdded.id).toBe(later.id);
+  });
+
+  it('PUBLIC: a reader who never joined keeps reading when members leave', async () => {
+    const { alice, bob, room } = await twoMembers('PUBLIC');
+    const carol = await api.session('Carol');
+    const from = (await api.history(room.id, carol.token)).at(-1)!.cursor;
+    const carolsMessages = subscribe<Added>(sockets.open({ token: carol.token }).client, MESSAGE_ADDED, { roomId: room.id, after: from });
+    await api.leaveRoom(bob.token, room.id);
+    const after = await api.send(alice.token, room.id, 'after Bob left');
+    expect((await carolsMessages.nextData()).messageAdded).toMatchObject({ kind: 'LEFT', subject: { id: bob.user.id } });
+    expect((await carolsMessages.nextData()).messageAdded.id).toBe(after.id);
   });
 });

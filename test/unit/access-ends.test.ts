@@ -130,26 +130,36 @@ describe('leaving a DIRECT room ends its live streams', () => {
 });
 
 describe('leaving a PUBLIC room', () => {
-  it('messageAdded goes on (anyone may read it), typing ends with FORBIDDEN (members only)', async () => {
+  it('ends the leaver\'s messageAdded and typing with FORBIDDEN; a reader who never joined reads on', async () => {
     const { chat, alice, bob, room, user } = await publicRoom();
     const carol = await user('carol');
+    const dave = await user('dave');
     await chat.joinRoom(carol, room.id);
     const messages = await chat.messageStream(bob, room.id, null);
     const typing = await chat.typingStream(bob, room.id);
     const alicesTyping = await chat.typingStream(alice, room.id);
+    const davesMessages = await chat.messageStream(dave, room.id, null);
     const typingWaits = typing.next();
     const messageWaits = messages.next();
+    const daveWaits = davesMessages.next();
     await chat.leaveRoom(bob, room.id);
     const after = await chat.sendMessage(alice, { roomId: room.id, text: 'still readable' });
 
     expect(await rejection(typingWaits)).toBeInstanceOf(Forbidden);
+    expect(await rejection(messageWaits)).toBeInstanceOf(Forbidden);
     // The members who stay keep their typing stream.
     await chat.setTyping(carol, room.id, true);
     expect((await alicesTyping.next()).value).toEqual({ userId: carol.id, typing: true });
     await alicesTyping.return?.();
-    expect((await messageWaits).value).toMatchObject({ kind: 'LEFT', subjectId: bob.id });
-    expect((await messages.next()).value).toEqual(after);
-    await messages.return?.();
+    expect((await daveWaits).value).toMatchObject({ kind: 'LEFT', subjectId: bob.id });
+    expect((await davesMessages.next()).value).toEqual(after);
+    await davesMessages.return?.();
+    // Like anyone, bob may read the room again with a new stream.
+    const again = await chat.messageStream(bob, room.id, null);
+    const next = again.next();
+    const later = await chat.sendMessage(alice, { roomId: room.id, text: 'read again' });
+    expect((await next).value).toEqual(later);
+    await again.return?.();
   });
 });
 

@@ -127,8 +127,9 @@ builder.subscriptionField('messageAdded', (t) =>
     type: MessageRef,
     description:
       'Every message of the room in order. With `after`, first replays what came after that cursor, ' +
-      'then goes live: no gap, no duplicate. Ends with FORBIDDEN once you may no longer read the room ' +
-      '(you left a DIRECT room).',
+      'then goes live: no gap, no duplicate. Ends with FORBIDDEN once you may no longer read the room, ' +
+      'and, if you watched it as a member, once you are not one any more (in a PUBLIC room too: ' +
+      'subscribe again to read on).',
     rateLimit: { points: 30, duration: 60 },
     args: {
       roomId: t.arg.id({ required: true, description: 'The room.' }),
