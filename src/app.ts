@@ -44,7 +44,7 @@ async function createAdapters(config: Config, logger: Logger): Promise<Adapters>
   try {
     const repository = config.mongodbUrl
       ? await open(connectMongoRepository(config.mongodbUrl, { logger: logger.child({ component: 'mongo' }) }))
-      : new MemoryRepository();
+      : new MemoryRepository({ maxMessages: config.memoryMaxMessages });
     const redis = config.redisUrl
       ? { url: config.redisUrl, prefix: config.redisKeyPrefix, logger: logger.child({ component: 'redis' }) }
       : null;

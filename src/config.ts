@@ -1,6 +1,7 @@
 // Environment variables -> one typed, validated configuration. Unset means the embedded default.
 import { z } from 'zod';
 import { defaultChatOptions, type ChatOptions } from './core/chat.js';
+import { DEFAULT_MEMORY_MAX_MESSAGES } from './core/history-horizon.js';
 import { defaultInputLimits } from './core/limits.js';
 import { parseRateLimits, type RateLimitOverrides } from './core/rate-limits.js';
 
@@ -27,6 +28,7 @@ const environment = z.object({
   MAX_PAGE_SIZE: positiveInt(defaultInputLimits.maxPageSize),
   DEFAULT_PAGE_SIZE: positiveInt(defaultInputLimits.defaultPageSize),
   SESSION_TTL_SECONDS: positiveInt(defaultChatOptions.sessionTtlMs / 1000),
+  MEMORY_MAX_MESSAGES: positiveInt(DEFAULT_MEMORY_MAX_MESSAGES),
 });
 
 export interface Config {
@@ -43,6 +45,8 @@ export interface Config {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   readonly graphiql: boolean;
   readonly introspection: boolean;
+  /** Most messages the embedded store holds (MEMORY_MAX_MESSAGES); unused with MONGODB_URL. */
+  readonly memoryMaxMessages: number;
   readonly chat: ChatOptions;
 }
 
@@ -70,6 +74,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL,
     introspection: e.INTROSPECTION,
+    memoryMaxMessages: e.MEMORY_MAX_MESSAGES,
     chat: {
       ...defaultChatOptions,
       limits: {

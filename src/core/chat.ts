@@ -1,6 +1,8 @@
 // The chat use cases. Everything a client can do goes through here, whatever the transport.
+import { clientMessageKey } from './client-message-key.js';
 import { parseRoomCursor } from './cursor.js';
 import { Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated } from './errors.js';
+import { requireKeptAfter } from './history-horizon.js';
 import { newId } from './ids.js';
 import {
   characterCount,
@@ -242,7 +244,7 @@ export class Chat {
     }
     // Concurrent retries of one send share a single attempt: racing them through the unique
     // key would burn a sequence number per loser, and every hole stalls live streams.
-    const key = `${user.id}\u0000${clientMessageId}`;
+    const key = clientMessageKey(user.id, clientMessageId);
     let attempt = this.sendsInFlight.get(key);
     if (!attempt) {
       attempt = this.sendOnce(user, room, text, encrypted, clientMessageId).finally(() => this.sendsInFlight.delete(key));
@@ -276,11 +278,13 @@ export class Chat {
     const range = messageRange(args, this.limits);
     const room = await this.rules.requireRoom(roomId);
     await this.rules.requireReader(room, viewer);
+    // Backward pages simply end where a bounded store stopped keeping; `after` behind it is refused.
+    const start = range.afterSeq === null ? 1 : await requireKeptAfter(this.deps.repository, room.id, range.afterSeq);
     const messages = await this.deps.repository.listMessages(room.id, { ...range, limit: range.limit + 1 });
     const more = messages.length > range.limit;
     const items = more ? (range.from === 'start' ? messages.slice(0, -1) : messages.slice(1)) : messages;
-    // The far side of the window: messages exist beyond a cursor inside the room's history.
-    const beyondAfter = range.afterSeq !== null && range.afterSeq >= 1;
+    // The far side of the window: kept messages exist beyond a cursor inside the room's history.
+    const beyondAfter = range.afterSeq !== null && range.afterSeq >= start;
     const beyondBefore = range.beforeSeq !== null && range.beforeSeq <= room.lastSeq;
     return range.from === 'start'
       ? { items, hasNextPage: more || beyondBefore, hasPreviousPage: beyondAfter }

@@ -28,6 +28,21 @@ export class InvalidInput extends ChatError {
   }
 }
 
+/**
+ * A cursor behind the oldest message the store still keeps: the embedded store, bounded by
+ * MEMORY_MAX_MESSAGES, dropped the messages right after it, so nothing can follow on from it.
+ */
+export class HistoryTruncated extends ChatError {
+  readonly code = 'BAD_USER_INPUT';
+  constructor(field = 'after') {
+    super(
+      `"${field}" is behind the oldest message this server still keeps: the messages after it were dropped. ` +
+        'Read the history again from its newest end.',
+      { field, reason: 'HISTORY_TRUNCATED' },
+    );
+  }
+}
+
 export class Unauthenticated extends ChatError {
   readonly code = 'UNAUTHENTICATED';
   constructor(message = 'A valid session token is required.') {

@@ -3,6 +3,7 @@
 import { AccessWatch, type StreamAccess } from './access-watch.js';
 import { parseMessageCursor } from './cursor.js';
 import { Forbidden, InvalidInput, Unauthenticated } from './errors.js';
+import { requireKeptAfter } from './history-horizon.js';
 import { roomMessageStream, type MessageStreamOptions } from './message-stream.js';
 import type { AccessChange, Message, Room, RoomId, User } from './model.js';
 import type { EventBus, Logger, Repository } from './ports.js';
@@ -119,6 +120,7 @@ export class LiveStreams {
     if (afterSeq > newest) {
       throw new InvalidInput('"after" is not a cursor of this room\'s history.', 'after');
     }
+    await requireKeptAfter(this.deps.repository, room.id, afterSeq);
     if (newest - afterSeq > maxReplay) {
       throw new InvalidInput(
         `"after" is more than ${maxReplay} messages behind: read the history with ` +

@@ -2,6 +2,7 @@
 // live events from the bus, stitched so that no message is missed, repeated or reordered.
 import type { StreamAccess } from './access-watch.js';
 import { Unavailable } from './errors.js';
+import { requireKeptAfter } from './history-horizon.js';
 import { StreamOverflow } from './stream-errors.js';
 import { ACCESS_CHECK, closingIterator, Inbox } from './inbox.js';
 import type { Message, RoomId } from './model.js';
@@ -108,7 +109,11 @@ async function* stitch(
         await access.verify();
         recheck = false;
       }
-      return repository.listMessages(roomId, { afterSeq: seq, beforeSeq: null, limit: options.pageSize, from: 'start' });
+      const page = await repository.listMessages(roomId, { afterSeq: seq, beforeSeq: null, limit: options.pageSize, from: 'start' });
+      // A read that does not follow on from `seq`: a bounded store may have dropped what came
+      // next while this stream lagged behind. Then the stream ends rather than skip it silently.
+      if (page[0]?.seq !== seq + 1) await requireKeptAfter(repository, roomId, seq);
+      return page;
     };
     const viewerId = access?.viewerId ?? null;
     // The viewer's own LEFT: their access may have ended with it.

@@ -53,6 +53,11 @@ export interface Repository {
   listMessages(roomId: RoomId, range: MessageRange): Promise<Message[]>;
   /** The newest message of the room, or null. */
   lastMessage(roomId: RoomId): Promise<Message | null>;
+  /**
+   * The lowest sequence number the room's history may still hold: 1 for a store that keeps
+   * everything; past 1 once a bounded store dropped the room's oldest messages. It never goes back.
+   */
+  historyStart(roomId: RoomId): Promise<number>;
 
   /** Resolves when the store answers; rejects otherwise. Used by readiness checks. */
   ping(): Promise<void>;

@@ -539,6 +539,17 @@ export function describeRepositoryContract(name: string, create: () => Promise<R
       });
     });
 
+    describe('historyStart', () => {
+      it('is 1 for a room that kept everything, with or without messages, and for an unknown room', async () => {
+        const room = aRoom();
+        await repo.createRoom(room);
+        expect(await repo.historyStart(room.id)).toBe(1);
+        for (const seq of [2, 1, 3]) await repo.insertMessage(aMessage(room.id, seq));
+        expect(await repo.historyStart(room.id)).toBe(1);
+        expect(await repo.historyStart(newId('room'))).toBe(1);
+      });
+    });
+
     describe('objects handed in and out are not the stored ones', () => {
       /** Changes every field of `value` in place (readonly only in the type), dates included. */
       function scribbleOn(value: object): void {

@@ -10,12 +10,17 @@ import {
 } from '../../src/core/message-stream.js';
 import type { Message, RoomId } from '../../src/core/model.js';
 import type { MessageRange } from '../../src/core/paging.js';
+import { HistoryTruncated } from '../../src/core/errors.js';
 import { StreamOverflow } from '../../src/core/stream-errors.js';
 import { AsyncQueue } from '../support/async-queue.js';
 import { LossyEventBus } from '../support/lossy-event-bus.js';
 
 /** A MemoryRepository that reports every listMessages call once it has answered. */
 class ObservedRepository extends MemoryRepository {
+  constructor(maxMessages?: number) {
+    super({ maxMessages });
+  }
+
   readonly reads = new AsyncQueue<{ roomId: RoomId; range: MessageRange; seqs: number[] }>();
   /** Runs (once) before the next listMessages call is answered. */
   beforeNextRead: (() => Promise<void>) | null = null;
@@ -39,8 +44,8 @@ afterEach(async () => {
   await Promise.all(streams.splice(0).map((stream) => stream.return?.()));
 });
 
-async function setup(options: Partial<MessageStreamOptions> = {}) {
-  const repository = new ObservedRepository();
+async function setup(options: Partial<MessageStreamOptions> = {}, store: { maxMessages?: number } = {}) {
+  const repository = new ObservedRepository(store.maxMessages);
   const bus = new LossyEventBus(new MemoryEventBus());
   const roomId = newId('room');
   await repository.createRoom({
@@ -353,5 +358,38 @@ describe('roomMessageStream', () => {
     for (const message of messages) void h.publish(message);
     await expect(first).rejects.toBeInstanceOf(StreamOverflow);
     expect(h.bus.activeSubscriptions).toBe(0);
+  });
+
+  describe('on a store bounded by MEMORY_MAX_MESSAGES', () => {
+    it('ends with HistoryTruncated when the store drops what a lagging replay had yet to read', async () => {
+      const h = await setup({ pageSize: 2 }, { maxMessages: 10 });
+      await h.write(6);
+      const stream = h.open(0);
+      expect(await takeSeqs(stream, 2)).toEqual([1, 2]);
+      await h.write(10); // 7 to 16: 1 to 6 are dropped, 3 among them, which the stream needs next
+      const failure = await stream.next().catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(HistoryTruncated);
+      expect((failure as HistoryTruncated).details).toMatchObject({ reason: 'HISTORY_TRUNCATED' });
+      expect(h.bus.activeSubscriptions).toBe(0);
+    });
+
+    it('keeps a stream that is caught up going while old messages drop out behind it', async () => {
+      const h = await setup({}, { maxMessages: 3 });
+      await h.write(5);
+      const { stream, first } = await openLive(h, 5);
+      await h.write(10);
+      expect((await first).value?.seq).toBe(6);
+      expect(await takeSeqs(stream, 9)).toEqual([7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    });
+
+    it('repairs a lost live event that the store still keeps', async () => {
+      const h = await setup({}, { maxMessages: 3 });
+      await h.write(5);
+      const { stream, first } = await openLive(h, 5);
+      h.bus.dropSeqs.add(6);
+      await h.write(2); // 6 is lost on the bus, 7 arrives: 6 is read back from the store
+      expect((await first).value?.seq).toBe(6);
+      expect(await takeSeqs(stream, 1)).toEqual([7]);
+    });
   });
 });

@@ -1,19 +1,25 @@
 // The embedded Repository: everything in this process's memory, with the same unique keys
 // and ordering as the MongoDB one, so the contract suite holds for both. It keeps its own
 // copies and hands out copies, as a database would: a caller that keeps or changes what it
-// was given (a cache that hangs results on it, say) never reaches what is stored.
+// was given (a cache that hangs results on it, say) never reaches what is stored. Unlike a
+// database it holds at most `maxMessages` messages (MEMORY_MAX_MESSAGES), dropping the oldest.
 import type { RoomCursor } from '../../core/cursor.js';
 import { Conflict } from '../../core/errors.js';
+import { DEFAULT_MEMORY_MAX_MESSAGES } from '../../core/history-horizon.js';
 import type { Message, MessageId, Room, RoomId, Session, User, UserId } from '../../core/model.js';
 import type { MessageRange } from '../../core/paging.js';
 import type { Repository } from '../../core/ports.js';
+import { BoundedMessageStore } from './bounded-message-store.js';
 
 interface RoomState {
   room: Room;
-  /** Sorted by seq. */
-  messages: Message[];
   /** Member ids in join order. */
   members: Map<UserId, Date>;
+}
+
+export interface MemoryRepositoryOptions {
+  /** Most messages held in all rooms together, system messages included. @default 1,000,000 */
+  readonly maxMessages?: number;
 }
 
 export class MemoryRepository implements Repository {
@@ -21,10 +27,13 @@ export class MemoryRepository implements Repository {
   private readonly sessions = new Map<string, Session>();
   private readonly rooms = new Map<RoomId, RoomState>();
   private readonly directRooms = new Map<string, RoomId>();
-  private readonly messagesById = new Map<MessageId, Message>();
-  private readonly messagesByClientId = new Map<string, Message>();
+  private readonly messages: BoundedMessageStore;
   /** PUBLIC rooms, newest first. */
   private publicRooms: Room[] = [];
+
+  constructor(options: MemoryRepositoryOptions = {}) {
+    this.messages = new BoundedMessageStore(options.maxMessages ?? DEFAULT_MEMORY_MAX_MESSAGES);
+  }
 
   async createUser(user: User): Promise<void> {
     if (this.users.has(user.id)) throw new Conflict('users._id');
@@ -63,7 +72,7 @@ export class MemoryRepository implements Repository {
       if (this.directRooms.has(room.directKey)) throw new Conflict('rooms.directKey');
       this.directRooms.set(room.directKey, room.id);
     }
-    this.rooms.set(room.id, { room, messages: [], members: new Map() });
+    this.rooms.set(room.id, { room, members: new Map() });
     if (room.kind === 'PUBLIC') {
       const position = this.publicRooms.findIndex((other) => isNewer(room, other));
       this.publicRooms.splice(position < 0 ? this.publicRooms.length : position, 0, room);
@@ -114,39 +123,28 @@ export class MemoryRepository implements Repository {
 
   async insertMessage(given: Message): Promise<void> {
     const message = copyOf(given);
-    const state = this.rooms.get(message.roomId);
-    if (!state) throw new Error(`insertMessage: unknown room ${message.roomId}`);
-    const clientKey = message.clientMessageId === null ? null : `${message.authorId}\u0000${message.clientMessageId}`;
-    if (clientKey !== null && this.messagesByClientId.has(clientKey)) throw new Conflict('messages.clientMessageId');
-    const index = firstIndexWithSeqAtLeast(state.messages, message.seq);
-    if (state.messages[index]?.seq === message.seq) throw new Conflict('messages.roomId_seq');
-    state.messages.splice(index, 0, message);
-    this.messagesById.set(message.id, message);
-    if (clientKey !== null) this.messagesByClientId.set(clientKey, message);
+    if (!this.rooms.has(message.roomId)) throw new Error(`insertMessage: unknown room ${message.roomId}`);
+    this.messages.insert(message);
   }
 
   async getMessage(id: MessageId): Promise<Message | null> {
-    return copyOrNull(this.messagesById.get(id));
+    return copyOrNull(this.messages.get(id));
   }
 
   async findMessageByClientId(authorId: UserId, clientMessageId: string): Promise<Message | null> {
-    return copyOrNull(this.messagesByClientId.get(`${authorId}\u0000${clientMessageId}`));
+    return copyOrNull(this.messages.findByClientId(authorId, clientMessageId));
   }
 
   async listMessages(roomId: RoomId, range: MessageRange): Promise<Message[]> {
-    const messages = this.rooms.get(roomId)?.messages ?? [];
-    const start = range.afterSeq === null ? 0 : firstIndexWithSeqAtLeast(messages, range.afterSeq + 1);
-    const end = range.beforeSeq === null ? messages.length : firstIndexWithSeqAtLeast(messages, range.beforeSeq);
-    if (end <= start) return [];
-    const page =
-      range.from === 'start'
-        ? messages.slice(start, Math.min(end, start + range.limit))
-        : messages.slice(Math.max(start, end - range.limit), end);
-    return page.map(copyOf);
+    return this.messages.list(roomId, range).map(copyOf);
   }
 
   async lastMessage(roomId: RoomId): Promise<Message | null> {
-    return copyOrNull(this.rooms.get(roomId)?.messages.at(-1));
+    return copyOrNull(this.messages.newest(roomId));
+  }
+
+  async historyStart(roomId: RoomId): Promise<number> {
+    return this.messages.historyStart(roomId);
   }
 
   async ping(): Promise<void> {}
@@ -172,15 +170,4 @@ function copyOrNull<T extends object>(value: T | undefined): T | null {
 function isNewer(a: Pick<Room, 'createdAt' | 'id'>, b: Pick<Room, 'createdAt' | 'id'>): boolean {
   const dt = a.createdAt.getTime() - b.createdAt.getTime();
   return dt > 0 || (dt === 0 && a.id > b.id);
-}
-
-function firstIndexWithSeqAtLeast(messages: readonly Message[], seq: number): number {
-  let low = 0;
-  let high = messages.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (messages[middle]!.seq < seq) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

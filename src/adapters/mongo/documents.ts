@@ -1,5 +1,6 @@
 // The stored shape of each chat record in MongoDB, and the mapping to and from the domain model.
 import { ObjectId } from 'mongodb';
+import { clientMessageKey } from '../../core/client-message-key.js';
 import type { Message, MessageId, MessageKind, Room, RoomId, RoomKind, Session, User, UserId } from '../../core/model.js';
 
 export interface UserDoc {
@@ -99,11 +100,6 @@ export function toMembershipDoc(roomId: RoomId, userId: UserId, joinedAt: Date):
   return { _id: new ObjectId(), roomId, userId, joinedAt };
 }
 
-/** The unique key of a client's message id; user ids never contain ':', so it cannot be ambiguous. */
-export function clientMessageKey(authorId: UserId | null, clientMessageId: string): string {
-  return `${authorId ?? ''}:${clientMessageId}`;
-}
-
 export function toMessageDoc(message: Message): MessageDoc {
   const doc: MessageDoc = {
     _id: message.id,
@@ -117,7 +113,9 @@ export function toMessageDoc(message: Message): MessageDoc {
     sentAt: message.sentAt,
     clientMessageId: message.clientMessageId,
   };
-  if (message.clientMessageId !== null) doc.clientKey = clientMessageKey(message.authorId, message.clientMessageId);
+  if (message.clientMessageId !== null && message.authorId !== null) {
+    doc.clientKey = clientMessageKey(message.authorId, message.clientMessageId);
+  }
   return doc;
 }
 

@@ -1,5 +1,6 @@
 // The Repository on MongoDB and FerretDB v1: single-document writes and unique-key inserts only.
 import type { MongoClient } from 'mongodb';
+import { clientMessageKey } from '../../core/client-message-key.js';
 import type { RoomCursor } from '../../core/cursor.js';
 import { Conflict, Unavailable } from '../../core/errors.js';
 import type { Message, MessageId, Room, RoomId, Session, User, UserId } from '../../core/model.js';
@@ -7,7 +8,6 @@ import type { MessageRange } from '../../core/paging.js';
 import type { Logger, Repository } from '../../core/ports.js';
 import { chatCollections, type ChatCollections } from './collections.js';
 import {
-  clientMessageKey,
   fromMessageDoc,
   fromRoomDoc,
   fromSessionDoc,
@@ -219,6 +219,11 @@ export class MongoRepository implements Repository {
       const messages = docs.map(fromMessageDoc);
       return range.from === 'start' ? messages : messages.reverse();
     });
+  }
+
+  /** MongoDB keeps every message. */
+  async historyStart(): Promise<number> {
+    return 1;
   }
 
   lastMessage(roomId: RoomId): Promise<Message | null> {

@@ -129,7 +129,8 @@ builder.subscriptionField('messageAdded', (t) =>
       'Every message of the room in order. With `after`, first replays what came after that cursor, ' +
       'then goes live: no gap, no duplicate. Ends with FORBIDDEN once you may no longer read the room, ' +
       'and, if you watched it as a member, once you are not one any more (in a PUBLIC room too: ' +
-      'subscribe again to read on).',
+      'subscribe again to read on). A cursor behind what the embedded store still keeps ' +
+      '(MEMORY_MAX_MESSAGES) is BAD_USER_INPUT with reason HISTORY_TRUNCATED.',
     rateLimit: { points: 30, duration: 60 },
     args: {
       roomId: t.arg.id({ required: true, description: 'The room.' }),

@@ -50,7 +50,9 @@ RoomRef.implement({
       type: MessageConnectionRef,
       description:
         'History, oldest first within the page. `first`/`after` page forward, `last`/`before` back; ' +
-        'with neither `first` nor `last` you get the newest page (or the page after `after`).',
+        'with neither `first` nor `last` you get the newest page (or the page after `after`). ' +
+        'On the embedded store, bounded by MEMORY_MAX_MESSAGES, backward pages end where the kept ' +
+        'history begins, and an `after` behind it is BAD_USER_INPUT with reason HISTORY_TRUNCATED.',
       args: messagePageArgs,
       // Not viewer-independent: who may read a DIRECT room's history depends on the viewer.
       resolve: async (room, args, ctx) =>
