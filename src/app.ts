@@ -1,7 +1,10 @@
 // The composition root: picks an adapter for every port from the configuration, wires the
 // core to them, and builds the server. Nothing else in the code base knows which adapters run.
 import { Chat } from './core/chat.js';
-import type { EventBus, Presence, RateLimitStore, Repository } from './core/ports.js';
+import type { EventBus } from './core/ports/event-bus.js';
+import type { Presence } from './core/ports/presence.js';
+import type { RateLimitStore } from './core/ports/rate-limit-store.js';
+import type { Repository } from './core/ports/repository.js';
 import { RateLimiter } from './core/rate-limits.js';
 import { MemoryEventBus } from './adapters/memory/memory-event-bus.js';
 import { MemoryPresence } from './adapters/memory/memory-presence.js';

@@ -13,15 +13,18 @@ import {
   defaultInputLimits,
   type InputLimits,
 } from './limits.js';
-import { LiveStreams } from './live-streams.js';
-import { defaultMessageStreamOptions, messagesTopic, type MessageStreamOptions } from './message-stream.js';
+import { LiveStreams } from './live/live-streams.js';
+import { defaultMessageStreamOptions, messagesTopic, type MessageStreamOptions } from './live/message-stream.js';
 import type { Message, MessageKind, Room, RoomEvent, RoomId, Session, User, UserId } from './model.js';
 import { messageRange, type PageArgs } from './paging.js';
-import type { EventBus, Logger, Presence, Repository } from './ports.js';
+import type { EventBus } from './ports/event-bus.js';
+import type { Logger } from './ports/logger.js';
+import type { Presence } from './ports/presence.js';
+import type { Repository } from './ports/repository.js';
 import { randomRoomName, randomUserName } from './random-names.js';
 import { hashSessionToken, newSessionToken } from './session-token.js';
 import { RoomAccess } from './room-access.js';
-import { defaultTypingStreamOptions, typingTopic, type TypingSignal, type TypingStreamOptions } from './typing-stream.js';
+import { defaultTypingStreamOptions, typingTopic, type TypingSignal, type TypingStreamOptions } from './live/typing-stream.js';
 
 export interface ChatOptions {
   readonly limits: InputLimits;

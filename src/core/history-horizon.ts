@@ -2,7 +2,7 @@
 // points behind what is kept cannot be continued from without silently skipping messages.
 import { HistoryTruncated } from './errors.js';
 import type { RoomId } from './model.js';
-import type { Repository } from './ports.js';
+import type { Repository } from './ports/repository.js';
 
 /** How many messages the embedded store keeps in all unless MEMORY_MAX_MESSAGES says otherwise (API.md). */
 export const DEFAULT_MEMORY_MAX_MESSAGES = 1_000_000;

@@ -1,7 +1,7 @@
 // Rate limit rules: what a limit is, the overrides syntax of RATE_LIMITS, and enforcement
 // against a RateLimitStore. Limits are named after the field they guard ("sendMessage").
 import { InvalidInput, RateLimited } from './errors.js';
-import type { RateLimitStore } from './ports.js';
+import type { RateLimitStore } from './ports/rate-limit-store.js';
 
 /** At most `points` calls per `durationSeconds` per key. */
 export interface RateLimitRule {

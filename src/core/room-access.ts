@@ -1,7 +1,7 @@
 // Who may do what in a room: the rules every use case and every live stream's re-check share.
 import { Forbidden, NotFound, Unauthenticated } from './errors.js';
 import type { Room, RoomId, User } from './model.js';
-import type { Repository } from './ports.js';
+import type { Repository } from './ports/repository.js';
 
 export class RoomAccess {
   constructor(private readonly repository: Repository) {}

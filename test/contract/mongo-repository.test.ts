@@ -12,7 +12,7 @@ import type { MessageDoc } from '../../src/adapters/mongo/documents.js';
 import { historyQuery } from '../../src/adapters/mongo/queries.js';
 import { Unavailable } from '../../src/core/errors.js';
 import { newId } from '../../src/core/ids.js';
-import type { Logger } from '../../src/core/ports.js';
+import type { Logger } from '../../src/core/ports/logger.js';
 import { describeRepositoryContract } from './repository.contract.js';
 
 const url = process.env.MONGODB_URL;

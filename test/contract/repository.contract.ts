@@ -5,7 +5,7 @@ import { Conflict } from '../../src/core/errors.js';
 import { newId } from '../../src/core/ids.js';
 import type { Message, Room, RoomId, Session, User, UserId } from '../../src/core/model.js';
 import type { MessageRange } from '../../src/core/paging.js';
-import type { Repository } from '../../src/core/ports.js';
+import type { Repository } from '../../src/core/ports/repository.js';
 
 export interface RepositoryFixture {
   /** A repository that holds nothing yet. */

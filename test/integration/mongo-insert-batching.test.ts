@@ -9,7 +9,7 @@ import { createMongoClient, createMongoRepository } from '../../src/adapters/mon
 import { ensureIndexes } from '../../src/adapters/mongo/indexes.js';
 import { Conflict, Unavailable } from '../../src/core/errors.js';
 import { newId } from '../../src/core/ids.js';
-import type { Logger } from '../../src/core/ports.js';
+import type { Logger } from '../../src/core/ports/logger.js';
 import { aMessage, aRoom, range } from '../contract/repository.contract.js';
 import { eventually } from '../support/eventually.js';
 import { startFerretDB, type TestFerretDB } from '../support/ferretdb-server.js';

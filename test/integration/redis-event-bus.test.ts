@@ -7,7 +7,7 @@ import { connectRedisEventBus, RedisEventBus } from '../../src/adapters/redis/re
 import { createRedisConnection } from '../../src/adapters/redis/redis-connection.js';
 import { Unavailable } from '../../src/core/errors.js';
 import type { MessageId, RoomEvent, RoomId, UserId } from '../../src/core/model.js';
-import type { Logger } from '../../src/core/ports.js';
+import type { Logger } from '../../src/core/ports/logger.js';
 import { AsyncQueue } from '../support/async-queue.js';
 import { createDeferred } from '../support/deferred.js';
 import { eventually } from '../support/eventually.js';

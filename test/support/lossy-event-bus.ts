@@ -2,7 +2,7 @@
 // simulates an outage and the reconnect after it, counts live subscriptions, and announces
 // each new one so a test can wait for it.
 import type { RoomEvent } from '../../src/core/model.js';
-import type { EventBus, Unsubscribe } from '../../src/core/ports.js';
+import type { EventBus, Unsubscribe } from '../../src/core/ports/event-bus.js';
 import { AsyncQueue } from './async-queue.js';
 
 export class LossyEventBus implements EventBus {

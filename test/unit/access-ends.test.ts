@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
 import { MemoryPresence } from '../../src/adapters/memory/memory-presence.js';
 import { MemoryRepository } from '../../src/adapters/memory/memory-repository.js';
-import { ACCESS_TOPIC, AccessWatch } from '../../src/core/access-watch.js';
+import { ACCESS_TOPIC, AccessWatch } from '../../src/core/live/access-watch.js';
 import { Chat } from '../../src/core/chat.js';
 import { Forbidden } from '../../src/core/errors.js';
-import { defaultMessageStreamOptions, roomMessageStream } from '../../src/core/message-stream.js';
+import { defaultMessageStreamOptions, roomMessageStream } from '../../src/core/live/message-stream.js';
 import type { RoomId, UserId } from '../../src/core/model.js';
-import type { Logger } from '../../src/core/ports.js';
+import type { Logger } from '../../src/core/ports/logger.js';
 import { LossyEventBus } from '../support/lossy-event-bus.js';
 
 const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };

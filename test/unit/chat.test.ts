@@ -6,11 +6,12 @@ import { Chat, defaultChatOptions, type ChatOptions } from '../../src/core/chat.
 import { messageCursor, roomCursor } from '../../src/core/cursor.js';
 import { Forbidden, InvalidInput, NotFound, Unauthenticated } from '../../src/core/errors.js';
 import { newId } from '../../src/core/ids.js';
-import { ACCESS_TOPIC } from '../../src/core/access-watch.js';
-import { messagesTopic } from '../../src/core/message-stream.js';
-import { typingTopic } from '../../src/core/typing-stream.js';
+import { ACCESS_TOPIC } from '../../src/core/live/access-watch.js';
+import { messagesTopic } from '../../src/core/live/message-stream.js';
+import { typingTopic } from '../../src/core/live/typing-stream.js';
 import type { Message, RoomEvent, RoomId, User } from '../../src/core/model.js';
-import type { Logger, Repository } from '../../src/core/ports.js';
+import type { Logger } from '../../src/core/ports/logger.js';
+import type { Repository } from '../../src/core/ports/repository.js';
 import { LossyEventBus } from '../support/lossy-event-bus.js';
 
 const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };

@@ -9,11 +9,11 @@ import { MemoryRepository } from '../../src/adapters/memory/memory-repository.js
 import { Chat, defaultChatOptions } from '../../src/core/chat.js';
 import { messageCursor } from '../../src/core/cursor.js';
 import { ChatError, InvalidInput } from '../../src/core/errors.js';
-import { defaultMessageStreamOptions, type MessageStreamOptions } from '../../src/core/message-stream.js';
+import { defaultMessageStreamOptions, type MessageStreamOptions } from '../../src/core/live/message-stream.js';
 import type { Message, RoomId, User } from '../../src/core/model.js';
-import type { Logger } from '../../src/core/ports.js';
+import type { Logger } from '../../src/core/ports/logger.js';
 import { RateLimiter } from '../../src/core/rate-limits.js';
-import { StreamOverflow } from '../../src/core/stream-errors.js';
+import { StreamOverflow } from '../../src/core/live/stream-errors.js';
 import { createContext } from '../../src/graphql/context.js';
 import { eventOrError, subscriptionSource } from '../../src/graphql/subscription-source.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Inbox, inboxStream } from '../../src/core/inbox.js';
-import { StreamOverflow } from '../../src/core/stream-errors.js';
+import { Inbox, inboxStream } from '../../src/core/live/inbox.js';
+import { StreamOverflow } from '../../src/core/live/stream-errors.js';
 import { createDeferred } from '../support/deferred.js';
 
 describe('Inbox', () => {

@@ -7,11 +7,11 @@ import {
   messagesTopic,
   roomMessageStream,
   type MessageStreamOptions,
-} from '../../src/core/message-stream.js';
+} from '../../src/core/live/message-stream.js';
 import type { Message, RoomId } from '../../src/core/model.js';
 import type { MessageRange } from '../../src/core/paging.js';
 import { HistoryTruncated } from '../../src/core/errors.js';
-import { StreamOverflow } from '../../src/core/stream-errors.js';
+import { StreamOverflow } from '../../src/core/live/stream-errors.js';
 import { AsyncQueue } from '../support/async-queue.js';
 import { LossyEventBus } from '../support/lossy-event-bus.js';
 

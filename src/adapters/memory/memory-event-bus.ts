@@ -1,7 +1,7 @@
 // The embedded EventBus: topics inside this process. Delivery is synchronous and lossless
 // here, which is stricter than the contract asks of a bus.
 import type { RoomEvent } from '../../core/model.js';
-import type { EventBus, Unsubscribe } from '../../core/ports.js';
+import type { EventBus, Unsubscribe } from '../../core/ports/event-bus.js';
 
 export class MemoryEventBus implements EventBus {
   private readonly listeners = new Map<string, Set<(event: RoomEvent) => void>>();

@@ -1,6 +1,6 @@
 // The embedded Presence: a count of live subscriptions per user in this process.
 import type { UserId } from '../../core/model.js';
-import type { Presence } from '../../core/ports.js';
+import type { Presence } from '../../core/ports/presence.js';
 
 export class MemoryPresence implements Presence {
   private readonly connections = new Map<UserId, number>();

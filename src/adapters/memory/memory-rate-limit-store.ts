@@ -1,6 +1,6 @@
 // The embedded RateLimitStore: rate-limiter-flexible's in-memory counters.
 import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
-import type { RateLimitStore } from '../../core/ports.js';
+import type { RateLimitStore } from '../../core/ports/rate-limit-store.js';
 import type { RateLimitOverrides, RateLimitRule } from '../../core/rate-limits.js';
 
 export class MemoryRateLimitStore implements RateLimitStore {

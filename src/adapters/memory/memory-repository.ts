@@ -8,7 +8,7 @@ import { Conflict } from '../../core/errors.js';
 import { DEFAULT_MEMORY_MAX_MESSAGES } from '../../core/history-horizon.js';
 import type { Message, MessageId, Room, RoomId, Session, User, UserId } from '../../core/model.js';
 import type { MessageRange } from '../../core/paging.js';
-import type { Repository } from '../../core/ports.js';
+import type { Repository } from '../../core/ports/repository.js';
 import { BoundedMessageStore } from './bounded-message-store.js';
 
 interface RoomState {

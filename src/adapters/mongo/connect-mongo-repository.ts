@@ -1,6 +1,6 @@
 // Builds the MongoDB Repository: one client with bounded timeouts, indexes ensured, ready to use.
 import { MongoClient, type MongoClientOptions } from 'mongodb';
-import type { Logger } from '../../core/ports.js';
+import type { Logger } from '../../core/ports/logger.js';
 import { ensureIndexes } from './indexes.js';
 import { translateMongoError } from './mongo-errors.js';
 import { MongoRepository } from './mongo-repository.js';

@@ -1,6 +1,6 @@
 // The indexes the repository relies on, created at start; creating an existing one is a no-op.
 import { MongoServerError, type CreateIndexesOptions, type IndexSpecification } from 'mongodb';
-import type { Logger } from '../../core/ports.js';
+import type { Logger } from '../../core/ports/logger.js';
 import type { ChatCollections } from './collections.js';
 
 const NOT_IMPLEMENTED = 238;

@@ -5,7 +5,8 @@ import type { RoomCursor } from '../../core/cursor.js';
 import { Conflict, Unavailable } from '../../core/errors.js';
 import type { Message, MessageId, Room, RoomId, Session, User, UserId } from '../../core/model.js';
 import type { MessageRange } from '../../core/paging.js';
-import type { Logger, Repository } from '../../core/ports.js';
+import type { Logger } from '../../core/ports/logger.js';
+import type { Repository } from '../../core/ports/repository.js';
 import { chatCollections, type ChatCollections } from './collections.js';
 import {
   fromMessageDoc,

@@ -1,7 +1,7 @@
 // Hands out a room's sequence numbers by inserting claims under a unique key.
 import type { RoomId } from '../../core/model.js';
 import { Unavailable } from '../../core/errors.js';
-import type { Logger } from '../../core/ports.js';
+import type { Logger } from '../../core/ports/logger.js';
 import type { ChatCollections } from './collections.js';
 import { seqClaimId } from './documents.js';
 import { isDuplicateKey } from './mongo-errors.js';

@@ -1,6 +1,6 @@
 // Opens, awaits and closes the ioredis connections the Redis adapters run on, tuned per role.
 import { Redis } from 'ioredis';
-import type { Logger } from '../../core/ports.js';
+import type { Logger } from '../../core/ports/logger.js';
 
 /**
  * What a connection is for. `command` and `publisher` fail fast while Redis is unreachable

@@ -3,7 +3,8 @@ import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Redis } from 'ioredis';
 import { Unavailable } from '../../core/errors.js';
 import type { RoomEvent } from '../../core/model.js';
-import type { EventBus, Logger, Unsubscribe } from '../../core/ports.js';
+import type { EventBus, Unsubscribe } from '../../core/ports/event-bus.js';
+import type { Logger } from '../../core/ports/logger.js';
 import {
   closeRedisConnection,
   createRedisConnection,

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Unavailable } from '../../core/errors.js';
 import type { UserId } from '../../core/model.js';
-import type { Logger, Presence } from '../../core/ports.js';
+import type { Logger } from '../../core/ports/logger.js';
+import type { Presence } from '../../core/ports/presence.js';
 import { closeRedisConnection, createRedisConnection, waitUntilReady, type RedisConnectionOptions } from './redis-connection.js';
 
 /*

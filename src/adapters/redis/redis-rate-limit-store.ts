@@ -4,7 +4,8 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { Unavailable } from '../../core/errors.js';
-import type { Logger, RateLimitStore } from '../../core/ports.js';
+import type { Logger } from '../../core/ports/logger.js';
+import type { RateLimitStore } from '../../core/ports/rate-limit-store.js';
 import { formatRule, parseRule, type RateLimitOverrides, type RateLimitRule } from '../../core/rate-limits.js';
 import { countCall, counterFor } from '../memory/memory-rate-limit-store.js';
 import { closeRedisConnection, createRedisConnection, waitUntilReady } from './redis-connection.js';

@@ -1,6 +1,6 @@
 // Typing indicators: ephemeral, never stored, for members of a room.
 import { parseId } from '../../core/ids.js';
-import type { TypingSignal } from '../../core/typing-stream.js';
+import type { TypingSignal } from '../../core/live/typing-stream.js';
 import { builder } from '../builder.js';
 import { eventOrError, subscriptionSource } from '../subscription-source.js';
 import { UserRef } from './user.js';

@@ -1,7 +1,8 @@
 // Access that ends at once: access changes travel on one control topic, and each instance
 // wakes the local live streams they concern so that those re-check access through the core.
-import type { AccessChange, RoomId, UserId } from './model.js';
-import type { EventBus, Logger, Unsubscribe } from './ports.js';
+import type { AccessChange, RoomId, UserId } from '../model.js';
+import type { EventBus, Unsubscribe } from '../ports/event-bus.js';
+import type { Logger } from '../ports/logger.js';
 
 /** The bus topic every instance listens on while it serves a live stream. */
 export const ACCESS_TOPIC = 'access';

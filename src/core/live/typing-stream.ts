@@ -3,8 +3,8 @@
 // may have crashed or lost its connection before it could say so). Never stored.
 import type { StreamAccess } from './access-watch.js';
 import { ACCESS_CHECK, Inbox, inboxStream } from './inbox.js';
-import type { RoomEvent, RoomId, UserId } from './model.js';
-import type { EventBus } from './ports.js';
+import type { RoomEvent, RoomId, UserId } from '../model.js';
+import type { EventBus } from '../ports/event-bus.js';
 
 export interface TypingSignal {
   readonly userId: UserId;

@@ -1,12 +1,13 @@
 // A room's messages as one ordered stream: replay from the repository after a cursor, then
 // live events from the bus, stitched so that no message is missed, repeated or reordered.
 import type { StreamAccess } from './access-watch.js';
-import { Unavailable } from './errors.js';
-import { requireKeptAfter } from './history-horizon.js';
+import { Unavailable } from '../errors.js';
+import { requireKeptAfter } from '../history-horizon.js';
 import { StreamOverflow } from './stream-errors.js';
 import { ACCESS_CHECK, closingIterator, Inbox } from './inbox.js';
-import type { Message, RoomId } from './model.js';
-import type { EventBus, Repository } from './ports.js';
+import type { Message, RoomId } from '../model.js';
+import type { EventBus } from '../ports/event-bus.js';
+import type { Repository } from '../ports/repository.js';
 
 export interface MessageStreamOptions {
   /** Messages read from the repository per replay or repair query. @default 100 */

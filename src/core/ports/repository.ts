@@ -1,8 +1,7 @@
-// What the chat core needs from the world. Adapters implement these; the core knows nothing else.
-import type { RoomCursor } from './cursor.js';
-import type { Message, MessageId, Room, RoomEvent, RoomId, Session, User, UserId } from './model.js';
-import type { MessageRange } from './paging.js';
-import type { RateLimitOverrides, RateLimitRule } from './rate-limits.js';
+// The durable source of truth: the port every store (memory, MongoDB) implements.
+import type { RoomCursor } from '../cursor.js';
+import type { Message, MessageId, Room, RoomId, Session, User, UserId } from '../model.js';
+import type { MessageRange } from '../paging.js';
 
 /**
  * The durable source of truth. Every write is one atomic single-document operation or an
@@ -62,58 +61,4 @@ export interface Repository {
   /** Resolves when the store answers; rejects otherwise. Used by readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
-}
-
-export type Unsubscribe = () => Promise<void>;
-
-/**
- * Carries room events between server instances. Delivery is at-most-once and may drop
- * events (the repository is the truth; streams repair gaps from it). One underlying
- * subscription per topic per instance is shared by all local listeners.
- */
-export interface EventBus {
-  /** Resolves when the event was handed to the transport. */
-  publish(topic: string, event: RoomEvent): Promise<void>;
-  /** Calls `listener` for every event on `topic` until the returned function is called. */
-  subscribe(topic: string, listener: (event: RoomEvent) => void): Promise<Unsubscribe>;
-  /**
-   * Calls `listener` each time the bus is connected again after an outage and its
-   * subscriptions are back: events published meanwhile may be lost, so streams re-read the
-   * repository. Returns a function that removes the listener.
-   */
-  onReconnect(listener: () => void): () => void;
-  ping(): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** Which users have a live subscription on any instance. */
-export interface Presence {
-  /** Marks the user online until the returned function is called (counted per connection). */
-  enter(userId: UserId): Promise<() => Promise<void>>;
-  isOnline(userId: UserId): Promise<boolean>;
-  onlineUserIds(): Promise<UserId[]>;
-  close(): Promise<void>;
-}
-
-/**
- * Counts calls per (limit, key) atomically across every instance that shares the store, and
- * holds the run-time overrides of the limits. When its backend fails, a store answers from a
- * per-instance fallback rather than rejecting or letting everything through.
- */
-export interface RateLimitStore {
-  /** Counts one call; `allowed: false` (with the wait) when the rule's budget is spent. */
-  consume(name: string, rule: RateLimitRule, key: string): Promise<{ allowed: boolean; retryAfterMs: number }>;
-  /** The overrides in force now (start-up RATE_LIMITS merged with run-time changes). */
-  overrides(): Promise<RateLimitOverrides>;
-  /** Sets (or with `undefined` removes) the override of one limit, for every instance. */
-  setOverride(name: string, rule: RateLimitRule | null | undefined): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** Something that can be logged at the core's level of detail. */
-export interface Logger {
-  debug(details: object, message: string): void;
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
 }

@@ -1,13 +1,15 @@
 // Opening a room's live streams: the access check, the stream and the watch on that access in
 // one place, so that every live stream ends as soon as its viewer may no longer watch it.
 import { AccessWatch, type StreamAccess } from './access-watch.js';
-import { parseMessageCursor } from './cursor.js';
-import { Forbidden, InvalidInput, Unauthenticated } from './errors.js';
-import { requireKeptAfter } from './history-horizon.js';
+import { parseMessageCursor } from '../cursor.js';
+import { Forbidden, InvalidInput, Unauthenticated } from '../errors.js';
+import { requireKeptAfter } from '../history-horizon.js';
 import { roomMessageStream, type MessageStreamOptions } from './message-stream.js';
-import type { AccessChange, Message, Room, RoomId, User } from './model.js';
-import type { EventBus, Logger, Repository } from './ports.js';
-import type { RoomAccess } from './room-access.js';
+import type { AccessChange, Message, Room, RoomId, User } from '../model.js';
+import type { EventBus } from '../ports/event-bus.js';
+import type { Logger } from '../ports/logger.js';
+import type { Repository } from '../ports/repository.js';
+import type { RoomAccess } from '../room-access.js';
 import { roomTypingStream, type TypingSignal, type TypingStreamOptions } from './typing-stream.js';
 
 export interface LiveStreamDeps {

@@ -1,5 +1,5 @@
 // Errors that end a live stream; the client resumes from its last cursor.
-import { ChatError } from './errors.js';
+import { ChatError } from '../errors.js';
 
 /** The subscriber fell too far behind the room; its buffer was dropped rather than grown. */
 export class StreamOverflow extends ChatError {
