@@ -11,11 +11,12 @@ import { createDeferred } from '../support/deferred.js';
 import { RawWsClients } from '../support/raw-ws-client.js';
 
 const schema = buildSchema('type Query { ok: Boolean }');
-const running: { http: Server; clients: RawWsClients }[] = [];
+const running: { http: Server; webSockets: GraphQLWsServer; clients: RawWsClients }[] = [];
 
 afterEach(async () => {
-  for (const { http, clients } of running.splice(0)) {
+  for (const { http, webSockets, clients } of running.splice(0)) {
     await clients.disposeAll();
+    await webSockets.close();
     http.closeAllConnections();
     await new Promise<void>((resolve) => http.close(() => resolve()));
   }
@@ -34,7 +35,7 @@ async function start(): Promise<{ webSockets: GraphQLWsServer; clients: RawWsCli
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`;
   const clients = new RawWsClients(url);
-  running.push({ http, clients });
+  running.push({ http, webSockets, clients });
   return { webSockets, clients, url };
 }
 
