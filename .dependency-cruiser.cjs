@@ -4,7 +4,7 @@
 const CORE = '^src/core/';
 const ADAPTERS = '^src/adapters/';
 const GRAPHQL = '^src/graphql/';
-const TRANSPORT = '^src/(transport/|server[.]ts$|graphql-ws-transport[.]ts$)';
+const TRANSPORT = '^src/(transport/|server[.]ts$)';
 /** Libraries that belong to a technology, never to the chat's own rules. */
 const TECHNOLOGY_PACKAGES =
   '(^|/)node_modules/(graphql|graphql-yoga|@graphql-yoga/[^/]+|@pothos/[^/]+|graphql-ws|ws|mongodb|ioredis|graphql-redis-subscriptions|pino)/';

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { buildSchema } from 'graphql';
 import WebSocket, { WebSocketServer } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serveGraphQLWs } from '../../src/graphql-ws-transport.js';
+import { serveGraphQLWs } from '../../src/transport/graphql-ws.js';
 import { createLogger } from '../../src/logger.js';
 import { eventually } from '../support/eventually.js';
 import { RawWsClients } from '../support/raw-ws-client.js';

@@ -8,8 +8,8 @@
 // connection keeps only the client's address.
 import { CloseCode, handleProtocols, makeServer, type ServerOptions, type WebSocket as ProtocolSocket } from 'graphql-ws';
 import { WebSocket, type WebSocketServer } from 'ws';
-import type { ResultWriter } from './graphql/plugins/shared-event-execution.js';
-import type { Logger } from './logger.js';
+import type { ResultWriter } from '../graphql/plugins/shared-event-execution.js';
+import type { Logger } from '../logger.js';
 
 /** What graphql-ws keeps per connection for the server's hooks. */
 export interface SocketExtra {
