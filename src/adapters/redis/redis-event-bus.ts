@@ -8,8 +8,8 @@ import {
   closeRedisConnection,
   createRedisConnection,
   isWritable,
+  redisAnswer,
   waitUntilReady,
-  withTimeout,
   type RedisConnectionOptions,
 } from './redis-connection.js';
 import { isRoomEvent, reviveDates, serializeRoomEvent } from './room-event-codec.js';
@@ -108,7 +108,7 @@ export class RedisEventBus implements EventBus {
     entry.listeners.add(own);
     const topicEntry = entry;
     try {
-      await withTimeout(topicEntry.subscribed, this.timeoutMs, `SUBSCRIBE ${topic}`);
+      await redisAnswer(topicEntry.subscribed, this.timeoutMs, `SUBSCRIBE ${topic}`);
     } catch (error) {
       this.removeListener(topic, topicEntry, own);
       throw new Unavailable(FEED, { cause: error });
@@ -126,7 +126,7 @@ export class RedisEventBus implements EventBus {
     await Promise.all(
       [this.publisher, this.subscriber].map((client) => {
         if (!isWritable(client)) return Promise.reject(new Error(`Redis is unreachable (connection ${client.status})`));
-        return withTimeout(client.ping(), this.timeoutMs, 'PING');
+        return redisAnswer(client.ping(), this.timeoutMs, 'PING');
       }),
     );
   }
@@ -203,7 +203,7 @@ export class RedisEventBus implements EventBus {
     if (!reconnected) return;
     try {
       // Redis answers in order: once PING is answered, every resubscription has taken effect.
-      await withTimeout(this.subscriber.ping(), this.timeoutMs, 'PING');
+      await redisAnswer(this.subscriber.ping(), this.timeoutMs, 'PING');
     } catch {
       return; // Down again; the next 'ready' tries once more.
     }
