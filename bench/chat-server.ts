@@ -2,8 +2,11 @@
 // src/main.ts`, as in the Dockerfile) on a free loopback port, rate limits off, on a given
 // deployment. BENCH_CPU_PROF=<dir> profiles it; BENCH_SERVER_ENTRY=<compiled main.js> runs a
 // `tsc -p tsconfig.build.json` build instead.
-import { startServerProcess, type ServerProcess } from './server-process.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import type { Deployment } from './backends.js';
+
+/** The output a server's error message quotes: its last lines, not a whole run's logs. */
+export const KEEP_OUTPUT_CHARS = 8_000;
 
 export interface ChatServerOptions {
   /** Start with the inspector on loopback (to force a GC from outside, for memory figures). */
@@ -27,5 +30,6 @@ export function startChatServer(deployment: Deployment, options: ChatServerOptio
     },
     nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     inspect: options.inspect ?? false,
+    keepOutputChars: KEEP_OUTPUT_CHARS,
   });
 }

@@ -1,14 +1,14 @@
 // Fan-out: one room, N live subscribers in a child process, M messages sent over HTTP;
 // deliveries/s and publish-to-deliver latency, against a raw `ws` broadcast floor.
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import type { Backend } from './backends.js';
 import { BroadcastDriver } from './broadcast-driver.js';
 import { createSenderAndRoom } from './chat-operations.js';
-import { startChatServer } from './chat-server.js';
+import { KEEP_OUTPUT_CHARS, startChatServer } from './chat-server.js';
 import { GraphQLHttp } from './graphql-http.js';
 import type { Sizes } from './options.js';
 import { CpuMeter } from './proc-stats.js';
 import type { ScenarioResult } from './scenario.js';
-import { startServerProcess, type ServerProcess } from './server-process.js';
 import { perSecond, summarize, type LatencySummary } from './stats.js';
 import { SubscriberPool } from './subscriber-pool.js';
 import { formatNumber, formatRatio, type ResultRow } from './table.js';
@@ -80,7 +80,7 @@ async function measureChat(backend: Backend, subscribers: number, sizes: Sizes['
 }
 
 async function measureFloor(subscribers: number, sizes: Sizes['fanout']): Promise<FanoutFigures> {
-  const server = await startServerProcess({ script: 'bench/raw-broadcast-server.ts' });
+  const server = await startServerProcess({ script: 'bench/raw-broadcast-server.ts', keepOutputChars: KEEP_OUTPUT_CHARS });
   try {
     return await measure(server, { token: 'floor', roomId: 'room_floor' }, subscribers, sizes, 'floor');
   } finally {

@@ -2,6 +2,7 @@
 // near its end (the rate should not depend on depth). On the embedded backend the room is
 // filled over HTTP like any client would, and the fill is reported as an ingestion figure too;
 // on MongoDB it is written through the adapter (FerretDB cannot take that many sends in time).
+import type { ServerProcess } from '../support/server-process.js';
 import type { Backend, Deployment } from './backends.js';
 import { createSenderAndRoom, HISTORY_PAGE, sendMessageBody, type Sender } from './chat-operations.js';
 import { startChatServer } from './chat-server.js';
@@ -12,7 +13,6 @@ import { runLoad, type LoadResult } from './load.js';
 import type { HistorySizes } from './options.js';
 import { CpuMeter } from './proc-stats.js';
 import type { ScenarioResult } from './scenario.js';
-import type { ServerProcess } from './server-process.js';
 import { perSecond } from './stats.js';
 import { formatNumber, formatRatio, type ResultRow } from './table.js';
 import { messageCursor } from '../src/core/cursor.js';

@@ -3,17 +3,17 @@
 // period; clients in several child processes. Also after a full GC forced through the
 // inspector, and the JS heap alone.
 // The floor is the raw `ws` server holding the same number of idle connections of the same clients.
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import type { Backend } from './backends.js';
 import { BroadcastDriver } from './broadcast-driver.js';
 import { createSenderAndRoom } from './chat-operations.js';
-import { startChatServer } from './chat-server.js';
+import { KEEP_OUTPUT_CHARS, startChatServer } from './chat-server.js';
 import { sleep } from './clock.js';
 import { GraphQLHttp } from './graphql-http.js';
 import { Inspector } from './inspector.js';
 import type { Sizes } from './options.js';
 import { residentBytes } from './proc-stats.js';
 import type { ScenarioResult } from './scenario.js';
-import { startServerProcess, type ServerProcess } from './server-process.js';
 import { SubscriberPool } from './subscriber-pool.js';
 import { formatBytes, formatRatio, type ResultRow } from './table.js';
 
@@ -87,7 +87,7 @@ async function measureChat(backend: Backend, sizes: Sizes['memory']): Promise<Pe
 }
 
 async function measureFloor(sizes: Sizes['memory']): Promise<PerConnection> {
-  const server = await startServerProcess({ script: 'bench/raw-broadcast-server.ts', inspect: true });
+  const server = await startServerProcess({ script: 'bench/raw-broadcast-server.ts', inspect: true, keepOutputChars: KEEP_OUTPUT_CHARS });
   try {
     return await measure(server, { token: 'floor', roomId: 'room_floor' }, sizes);
   } finally {

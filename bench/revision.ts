@@ -1,6 +1,6 @@
 // Names the code under test: the commit, and whether src/ had uncommitted changes when the run began.
 import { execFileSync } from 'node:child_process';
-import { ROOT } from './server-process.js';
+import { ROOT } from '../support/server-process.js';
 
 export function describeRevision(): string {
   try {

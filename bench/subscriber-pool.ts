@@ -2,7 +2,7 @@
 // connections between them, and resolves when every child has received a given message.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ROOT } from './server-process.js';
+import { ROOT } from '../support/server-process.js';
 import type { DeliveryReport } from './delivery-counter.js';
 import type { ChildCommand, ChildEvent } from './subscriber-protocol.js';
 

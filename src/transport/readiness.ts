@@ -1,4 +1,6 @@
 // /ready: every named backend check within a deadline, or 503 naming the failing ones.
+import { withTimeout } from '../core/with-timeout.js';
+
 const READINESS_TIMEOUT_MS = 2000;
 
 /** 200 with every check passed, else 503 naming the failing parts; never hangs past the timeout. */
@@ -6,7 +8,7 @@ export async function readiness(checks: Readonly<Record<string, () => Promise<vo
   const results = await Promise.all(
     Object.entries(checks).map(async ([name, check]) => {
       try {
-        await withTimeout(check(), READINESS_TIMEOUT_MS);
+        await withTimeout(check(), READINESS_TIMEOUT_MS, `timed out after ${READINESS_TIMEOUT_MS} ms`);
         return [name, 'ok'] as const;
       } catch {
         return [name, 'unavailable'] as const;
@@ -16,12 +18,4 @@ export async function readiness(checks: Readonly<Record<string, () => Promise<vo
   const failing = results.filter(([, state]) => state !== 'ok').map(([name]) => name);
   const body = { status: failing.length === 0 ? 'ready' : 'unavailable', checks: Object.fromEntries(results), failing };
   return Response.json(body, { status: failing.length === 0 ? 200 : 503 });
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

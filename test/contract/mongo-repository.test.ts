@@ -12,12 +12,10 @@ import type { MessageDoc } from '../../src/adapters/mongo/documents.js';
 import { historyQuery } from '../../src/adapters/mongo/queries.js';
 import { Unavailable } from '../../src/core/errors.js';
 import { newId } from '../../src/core/ids.js';
-import type { Logger } from '../../src/core/ports/logger.js';
 import { describeRepositoryContract } from './repository.contract.js';
+import { silentLogger } from '../support/silent-logger.js';
 
 const url = process.env.MONGODB_URL;
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
 function testDatabaseName(): string {
   return `chat_test_${randomBytes(6).toString('hex')}`;
 }
@@ -50,7 +48,7 @@ if (url === undefined || url === '') {
 
   describeRepositoryContract('MongoRepository', async () => {
     const database = testDatabaseName();
-    const repository = await connectMongoRepository(url, { database, logger: silent });
+    const repository = await connectMongoRepository(url, { database, logger: silentLogger });
     return {
       repository,
       dispose: async () => {
@@ -69,7 +67,7 @@ if (url === undefined || url === '') {
 
     it('a restarted instance ensures its indexes again over stored data and reads it back', async () => {
       const roomId = newId('room');
-      const first = await connectMongoRepository(url, { database, logger: silent });
+      const first = await connectMongoRepository(url, { database, logger: silentLogger });
       await first.createRoom({ id: roomId, name: 'kept', kind: 'DIRECT', createdAt: new Date(), lastSeq: 0, directKey: 'usr_a:usr_b' });
       await first.addMember(roomId, newId('user'), new Date());
       const seq = (await first.allocateSeq(roomId))!;
@@ -88,7 +86,7 @@ if (url === undefined || url === '') {
       await first.insertMessage(message);
       await first.close();
 
-      const restarted = await connectMongoRepository(url, { database, logger: silent });
+      const restarted = await connectMongoRepository(url, { database, logger: silentLogger });
       try {
         expect(await restarted.getMessage(message.id)).toEqual(message);
         expect(await restarted.allocateSeq(roomId)).toBe(seq + 1);
@@ -99,8 +97,8 @@ if (url === undefined || url === '') {
 
     it('two instances sharing a database hand out distinct sequence numbers', async () => {
       const instances = [
-        await connectMongoRepository(url, { database, logger: silent }),
-        await connectMongoRepository(url, { database, logger: silent }),
+        await connectMongoRepository(url, { database, logger: silentLogger }),
+        await connectMongoRepository(url, { database, logger: silentLogger }),
       ];
       try {
         const roomId = newId('room');
@@ -123,7 +121,7 @@ if (url === undefined || url === '') {
     const query = historyQuery(roomId, { afterSeq: 10, beforeSeq: 40, limit: 5, from: 'end' });
 
     beforeAll(async () => {
-      const repository = await connectMongoRepository(url, { database, logger: silent });
+      const repository = await connectMongoRepository(url, { database, logger: silentLogger });
       await repository.createRoom({ id: roomId, name: 'r', kind: 'PUBLIC', createdAt: new Date(), lastSeq: 0, directKey: null });
       for (let seq = 1; seq <= 50; seq += 1) {
         await repository.insertMessage({
@@ -181,14 +179,14 @@ if (url === undefined || url === '') {
 describe('MongoRepository when no server answers', () => {
   it('connectMongoRepository rejects with Unavailable', async () => {
     const unreachable = `mongodb://127.0.0.1:${await closedPort()}/`;
-    await expect(connectMongoRepository(unreachable, { database: testDatabaseName(), logger: silent })).rejects.toBeInstanceOf(
+    await expect(connectMongoRepository(unreachable, { database: testDatabaseName(), logger: silentLogger })).rejects.toBeInstanceOf(
       Unavailable,
     );
   });
 
   it('every operation rejects with Unavailable, in words that say nothing about the driver', async () => {
     const unreachable = `mongodb://127.0.0.1:${await closedPort()}/`;
-    const repository = createMongoRepository(createMongoClient(unreachable), testDatabaseName(), silent);
+    const repository = createMongoRepository(createMongoClient(unreachable), testDatabaseName(), silentLogger);
     try {
       const results = await Promise.allSettled([
         repository.ping(),

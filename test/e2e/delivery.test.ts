@@ -5,10 +5,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
 import { messageCursor, parseMessageCursor } from '../../src/core/cursor.js';
-import { createLogger } from '../../src/logger.js';
 import { AsyncQueue } from '../support/async-queue.js';
 import { ChatApi, type MessageInfo, type SessionInfo } from '../support/chat-api.js';
 import { createDeferred } from '../support/deferred.js';
@@ -320,24 +317,26 @@ describe(`resume cursors that cannot be honoured (${backends})`, () => {
   });
 
   describe('a cursor more than maxReplay behind (an app built with maxReplay 5, embedded)', () => {
-    let app: App;
+    let small: TestServer;
     let smallApi: ChatApi;
     let smallSockets: WsClients;
 
     beforeAll(async () => {
-      const config = loadConfig({ HOST: '127.0.0.1', LOG_LEVEL: 'silent', RATE_LIMITS: 'off' });
-      app = await buildApp(
-        { ...config, chat: { ...config.chat, stream: { ...config.chat.stream, maxReplay: 5 } } },
-        createLogger('silent'),
-      );
-      const port = await app.start(0);
-      smallApi = new ChatApi(`http://127.0.0.1:${port}/graphql`);
-      smallSockets = new WsClients(`ws://127.0.0.1:${port}/graphql`);
+      small = await startTestServer({
+        config: (c) => ({
+          ...c,
+          mongodbUrl: null,
+          redisUrl: null,
+          chat: { ...c.chat, stream: { ...c.chat.stream, maxReplay: 5 } },
+        }),
+      });
+      smallApi = new ChatApi(small.url);
+      smallSockets = new WsClients(small.wsUrl);
     });
 
     afterAll(async () => {
       await smallSockets?.disposeAll();
-      await app?.stop();
+      await small?.stop();
     });
 
     it('is BAD_USER_INPUT naming "after" and saying to page the history; exactly maxReplay behind replays', async () => {
@@ -409,7 +408,7 @@ describe(`slow consumer (memory + ${process.env.REDIS_URL ? 'Redis' : 'in-proces
   let fastApi: ChatApi;
 
   beforeAll(async () => {
-    fast = await startTestServer({ env: { MONGODB_URL: '' } });
+    fast = await startTestServer({ config: (c) => ({ ...c, mongodbUrl: null }) });
     fastApi = new ChatApi(fast.url);
   });
 

@@ -85,7 +85,7 @@ describe('the GraphiQL assets', () => {
   });
 
   it('nothing is served under /graphiql/ when GraphiQL is off', async () => {
-    const plain = await startTestServer({ GRAPHIQL: 'false' });
+    const plain = await startTestServer({ config: (c) => ({ ...c, graphiql: false }) });
     try {
       for (const url of referencedUrls(html)) expect((await fetch(`${plain.origin}${url}`)).status, url).toBe(404);
     } finally {

@@ -7,9 +7,9 @@ import { buildSchema } from 'graphql';
 import WebSocket, { WebSocketServer } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serveGraphQLWs } from '../../src/transport/graphql-ws.js';
-import { createLogger } from '../../src/logger.js';
 import { eventually } from '../support/eventually.js';
 import { RawWsClients } from '../support/raw-ws-client.js';
+import { silentLogger } from '../support/silent-logger.js';
 
 const schema = buildSchema('type Query { ok: Boolean } type Subscription { ticks: String }');
 /** A frame this size fills the high-water mark in a few events. */
@@ -47,7 +47,7 @@ async function start(options: { keepAliveMs: number; highWaterMark: number }): P
   const wss = new WebSocketServer({ server: http, path: '/graphql' });
   const stop = serveGraphQLWs(wss, { schema, roots: { subscription: { ticks } } }, (base) => base, {
     ...options,
-    logger: createLogger('silent'),
+    logger: silentLogger,
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;

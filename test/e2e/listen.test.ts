@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { silentLogger } from '../support/silent-logger.js';
 
 it('a port in use rejects start() with EADDRINUSE, without an uncaught error', async () => {
   const blocker = createServer();
@@ -14,7 +14,7 @@ it('a port in use rejects start() with EADDRINUSE, without an uncaught error', a
   const record = (error: unknown) => uncaught.push(error);
   process.on('uncaughtException', record);
   try {
-    const app = await buildApp(loadConfig({ HOST: '127.0.0.1', LOG_LEVEL: 'silent' }), createLogger('silent'));
+    const app = await buildApp(loadConfig({ HOST: '127.0.0.1', LOG_LEVEL: 'silent' }), silentLogger);
     await expect(app.start((blocker.address() as AddressInfo).port)).rejects.toMatchObject({ code: 'EADDRINUSE' });
     await new Promise((resolve) => setImmediate(resolve));
     expect(uncaught).toEqual([]);

@@ -9,7 +9,7 @@ import { eventually } from '../support/eventually.js';
 import { subscribeSse } from '../support/sse-client.js';
 import { subscribe, WsClients, type TestSubscription } from '../support/ws-client.js';
 import { withDatabase } from '../../src/adapters/mongo/mongo-url.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { startMainProcess, type ServerProcess } from '../support/main-process.js';
 
 const mongodbUrl = process.env.MONGODB_URL;
 const redisUrl = process.env.REDIS_URL;
@@ -70,7 +70,7 @@ suite(title, () => {
   }, 2 * STOP_TIMEOUT_MS + 5_000);
 
   async function startServer(): Promise<Instance> {
-    const server = await startServerProcess({
+    const server = await startMainProcess({
       MONGODB_URL: withDatabase(mongodbUrl!, database),
       REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: redisKeyPrefix,

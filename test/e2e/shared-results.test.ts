@@ -6,17 +6,14 @@
 // two viewers who may both watch a room.
 import { extendSchema, parse, type GraphQLObjectType } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
-import { MemoryPresence } from '../../src/adapters/memory/memory-presence.js';
 import { MemoryRateLimitStore } from '../../src/adapters/memory/memory-rate-limit-store.js';
-import { MemoryRepository } from '../../src/adapters/memory/memory-repository.js';
-import { Chat } from '../../src/core/chat.js';
 import { RateLimiter } from '../../src/core/rate-limits.js';
 import type { GraphQLContext } from '../../src/graphql/context.js';
 import { schema } from '../../src/graphql/schema.js';
-import { createLogger } from '../../src/logger.js';
 import { createChatServer, type ChatServer } from '../../src/server.js';
 import { ChatApi } from '../support/chat-api.js';
+import { memoryChat } from '../support/memory-chat.js';
+import { silentLogger } from '../support/silent-logger.js';
 import { subscribe, WsClients } from '../support/ws-client.js';
 
 /** Counts how often `Message.seenBy` was resolved. */
@@ -37,14 +34,13 @@ let api: ChatApi;
 let sockets: WsClients;
 
 beforeAll(async () => {
-  const logger = createLogger('silent');
-  const chat = new Chat({ repository: new MemoryRepository(), bus: new MemoryEventBus(), presence: new MemoryPresence(), logger });
+  const { chat } = memoryChat();
   server = createChatServer({
     chat,
     rateLimiter: new RateLimiter(new MemoryRateLimitStore({ '*': null })),
     adminToken: null,
     schema: schemaWithSeenBy(),
-    logger,
+    logger: silentLogger,
     readinessChecks: {},
     graphiql: false,
     introspection: false,

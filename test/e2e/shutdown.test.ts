@@ -8,7 +8,7 @@ import { ChatApi, type MessageInfo } from '../support/chat-api.js';
 import { createDeferred } from '../support/deferred.js';
 import { eventually } from '../support/eventually.js';
 import { withDatabase } from '../../src/adapters/mongo/mongo-url.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { startMainProcess, type ServerProcess } from '../support/main-process.js';
 import { subscribeSse, type SseSubscription } from '../support/sse-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { subscribe, WsClients } from '../support/ws-client.js';
@@ -51,7 +51,7 @@ describe('graceful shutdown of the server process', () => {
     // With MongoDB, an in-process server owns the test database (and drops it when done); the
     // process joins it, and the in-process one reads the history after the process is gone.
     reader = mongodbUrl ? await startTestServer() : undefined;
-    proc = await startServerProcess({
+    proc = await startMainProcess({
       MONGODB_URL: reader ? withDatabase(mongodbUrl!, reader.shared.database) : undefined,
       REDIS_URL: reader ? redisUrl : undefined,
       REDIS_KEY_PREFIX: reader?.shared.redisKeyPrefix,
@@ -129,7 +129,7 @@ describe('graceful shutdown of the server process', () => {
     expect(history.filter((id) => !acknowledged.includes(id)), 'stored, but the sender never got the answer').toEqual([]);
   }, 60_000);
   it('a request under way when the shutdown begins is answered, and its keep-alive connection serves nothing after it (embedded)', async () => {
-    proc = await startServerProcess({ MONGODB_URL: undefined, REDIS_URL: undefined });
+    proc = await startMainProcess({ MONGODB_URL: undefined, REDIS_URL: undefined });
     const api = new ChatApi(proc.url);
     const owner = await api.session('Owner');
     const room = await api.createRoom(owner.token);

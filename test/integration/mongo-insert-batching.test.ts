@@ -9,15 +9,13 @@ import { createMongoClient, createMongoRepository } from '../../src/adapters/mon
 import { ensureIndexes } from '../../src/adapters/mongo/indexes.js';
 import { Conflict, Unavailable } from '../../src/core/errors.js';
 import { newId } from '../../src/core/ids.js';
-import type { Logger } from '../../src/core/ports/logger.js';
 import { aMessage, aRoom, range } from '../contract/repository.contract.js';
 import { eventually } from '../support/eventually.js';
 import { startFerretDB, type TestFerretDB } from '../support/ferretdb-server.js';
+import { silentLogger } from '../support/silent-logger.js';
 
 const url = process.env.MONGODB_URL;
 const suite = url ? describe : describe.skip;
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
 const allOf = range('start', 1_000);
 
 suite(url ? 'MongoRepository message inserts' : 'MongoRepository message inserts (skipped: MONGODB_URL is unset)', () => {
@@ -38,8 +36,8 @@ suite(url ? 'MongoRepository message inserts' : 'MongoRepository message inserts
     client.on('commandStarted', (event) => {
       if (event.commandName === 'insert' && event.command.insert === 'messages') insertCommands.push(event.command.documents);
     });
-    await ensureIndexes(chatCollections(client.db(database)), silent);
-    const repository = createMongoRepository(client, database, silent);
+    await ensureIndexes(chatCollections(client.db(database)), silentLogger);
+    const repository = createMongoRepository(client, database, silentLogger);
     leftovers.push(() => client.db(database).dropDatabase().finally(() => repository.close()));
     const room = aRoom();
     await repository.createRoom(room);

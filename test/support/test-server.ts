@@ -1,12 +1,13 @@
 // Starts the real app on a free port for a test, with the backends the environment names
 // (MONGODB_URL / REDIS_URL), so the same suites run embedded and on real backends. Each
 // server gets a database and Redis prefix of its own unless `shared` names them, as a
-// multi-instance test does to put two servers on one deployment.
+// multi-instance test does to put two servers on one deployment. A test may change the loaded
+// config (`config`) where no environment variable says what it needs.
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { withDatabase } from '../../src/adapters/mongo/mongo-url.js';
 import { buildApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 
 export interface TestServer {
@@ -32,6 +33,12 @@ export interface SharedBackends {
 export interface TestServerOptions {
   /** Extra environment (e.g. RATE_LIMITS); it wins over the process environment. */
   readonly env?: Record<string, string | undefined>;
+  /**
+   * Changes the config loaded from the environment before the app is built: for settings no
+   * variable reaches (`(c) => ({ ...c, chat: { ...c.chat, stream: ... } })`) or to leave a
+   * backend the environment names (`mongodbUrl: null`). Tests about a variable use `env`.
+   */
+  readonly config?: (config: Config) => Config;
   /** Join another server's deployment instead of getting a fresh one. */
   readonly shared?: SharedBackends;
 }
@@ -43,10 +50,10 @@ export function newSharedBackends(): SharedBackends {
 }
 
 export async function startTestServer(options: TestServerOptions | Record<string, string | undefined> = {}): Promise<TestServer> {
-  const { env = {}, shared: given } = isOptions(options) ? options : { env: options };
+  const { env = {}, config: adjust, shared: given } = isOptions(options) ? options : { env: options };
   const shared = given ?? newSharedBackends();
   const mongodbUrl = env.MONGODB_URL ?? process.env.MONGODB_URL;
-  const config = loadConfig({
+  const loaded = loadConfig({
     ...process.env,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     HOST: '127.0.0.1',
@@ -56,6 +63,7 @@ export async function startTestServer(options: TestServerOptions | Record<string
     ...env,
     MONGODB_URL: mongodbUrl ? withDatabase(mongodbUrl, shared.database) : undefined,
   });
+  const config = adjust ? adjust(loaded) : loaded;
   const app = await buildApp(config, createLogger(config.logLevel));
   const port = await app.start(0);
   const origin = `http://127.0.0.1:${port}`;
@@ -69,13 +77,13 @@ export async function startTestServer(options: TestServerOptions | Record<string
     stop: async () => {
       await app.stop();
       // The first server of a deployment cleans up its database; joiners leave it alone.
-      if (mongodbUrl && !given) await dropDatabase(mongodbUrl, shared.database);
+      if (mongodbUrl && config.mongodbUrl !== null && !given) await dropDatabase(mongodbUrl, shared.database);
     },
   };
 }
 
 function isOptions(value: object): value is TestServerOptions {
-  return 'env' in value || 'shared' in value;
+  return 'env' in value || 'config' in value || 'shared' in value;
 }
 
 async function dropDatabase(url: string, database: string): Promise<void> {

@@ -1,21 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
-import { MemoryPresence } from '../../src/adapters/memory/memory-presence.js';
-import { MemoryRepository } from '../../src/adapters/memory/memory-repository.js';
 import { ACCESS_TOPIC, AccessWatch } from '../../src/core/live/access-watch.js';
-import { Chat } from '../../src/core/chat.js';
 import { Forbidden } from '../../src/core/errors.js';
 import { defaultMessageStreamOptions, roomMessageStream } from '../../src/core/live/message-stream.js';
 import type { RoomId, UserId } from '../../src/core/model.js';
-import type { Logger } from '../../src/core/ports/logger.js';
 import { LossyEventBus } from '../support/lossy-event-bus.js';
-
-const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+import { memoryChat } from '../support/memory-chat.js';
+import { rejection } from '../support/rejection.js';
+import { silentLogger } from '../support/silent-logger.js';
 
 function setup() {
   const bus = new LossyEventBus(new MemoryEventBus());
-  const repository = new MemoryRepository();
-  const chat = new Chat({ repository, bus, presence: new MemoryPresence(), logger: silentLogger });
+  const { chat, repository } = memoryChat({ bus });
   const user = async (name: string) => (await chat.createSession(name)).user;
   return { chat, bus, repository, user };
 }
@@ -35,15 +31,6 @@ async function publicRoom() {
   const room = await h.chat.createRoom(alice);
   await h.chat.joinRoom(bob, room.id);
   return { ...h, alice, bob, room };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('leaving a DIRECT room ends its live streams', () => {

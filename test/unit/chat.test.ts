@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
-import { MemoryPresence } from '../../src/adapters/memory/memory-presence.js';
 import { MemoryRepository } from '../../src/adapters/memory/memory-repository.js';
-import { Chat, defaultChatOptions, type ChatOptions } from '../../src/core/chat.js';
+import { defaultChatOptions, type ChatOptions } from '../../src/core/chat.js';
 import { messageCursor, roomCursor } from '../../src/core/cursor.js';
 import { Forbidden, InvalidInput, NotFound, Unauthenticated } from '../../src/core/errors.js';
 import { newId } from '../../src/core/ids.js';
@@ -10,11 +9,10 @@ import { ACCESS_TOPIC } from '../../src/core/live/access-watch.js';
 import { messagesTopic } from '../../src/core/live/message-stream.js';
 import { typingTopic } from '../../src/core/live/typing-stream.js';
 import type { Message, RoomEvent, RoomId, User } from '../../src/core/model.js';
-import type { Logger } from '../../src/core/ports/logger.js';
 import type { Repository } from '../../src/core/ports/repository.js';
 import { LossyEventBus } from '../support/lossy-event-bus.js';
-
-const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+import { memoryChat } from '../support/memory-chat.js';
+import { rejection } from '../support/rejection.js';
 
 /** A clock the test moves by hand. */
 function manualClock(start = Date.parse('2026-01-01T00:00:00.000Z')) {
@@ -23,30 +21,24 @@ function manualClock(start = Date.parse('2026-01-01T00:00:00.000Z')) {
 }
 
 function setup(options: { chat?: Partial<ChatOptions>; repository?: Repository } = {}) {
-  const repository = options.repository ?? new MemoryRepository();
   const bus = new LossyEventBus(new MemoryEventBus());
-  const presence = new MemoryPresence();
   const clock = manualClock();
   // Every operation is a millisecond later than the one before: createdAt orders are strict.
   const now = () => {
     clock.advance(1);
     return clock.now();
   };
-  const chat = new Chat({ repository, bus, presence, logger: silentLogger, now }, { ...defaultChatOptions, ...options.chat });
+  const { chat, repository, presence } = memoryChat({
+    repository: options.repository,
+    bus,
+    now,
+    options: { ...defaultChatOptions, ...options.chat },
+  });
   const events: RoomEvent[] = [];
   const user = async (name?: string) => (await chat.createSession(name)).user;
   const allMessages = async (roomId: RoomId) => (await chat.history(null, roomId, { last: 100 })).items;
   const recordEvents = (roomId: RoomId) => bus.subscribe(messagesTopic(roomId), (event) => events.push(event));
   return { chat, repository, bus, presence, clock, user, allMessages, events, recordEvents };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('sessions', () => {

@@ -2,22 +2,18 @@
 // point beyond the bounded replay is refused, and a consumer that stops reading loses its one
 // stream (SLOW_CONSUMER), not its messages, which a resume from its last cursor recovers.
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
-import { MemoryPresence } from '../../src/adapters/memory/memory-presence.js';
 import { MemoryRateLimitStore } from '../../src/adapters/memory/memory-rate-limit-store.js';
-import { MemoryRepository } from '../../src/adapters/memory/memory-repository.js';
-import { Chat, defaultChatOptions } from '../../src/core/chat.js';
+import { defaultChatOptions } from '../../src/core/chat.js';
 import { messageCursor } from '../../src/core/cursor.js';
 import { ChatError, InvalidInput } from '../../src/core/errors.js';
 import { defaultMessageStreamOptions, type MessageStreamOptions } from '../../src/core/live/message-stream.js';
 import type { Message, RoomId, User } from '../../src/core/model.js';
-import type { Logger } from '../../src/core/ports/logger.js';
 import { RateLimiter } from '../../src/core/rate-limits.js';
 import { StreamOverflow } from '../../src/core/live/stream-errors.js';
 import { createContext } from '../../src/graphql/context.js';
 import { eventOrError, subscriptionSource } from '../../src/graphql/subscription-source.js';
-
-const silentLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+import { memoryChat } from '../support/memory-chat.js';
+import { rejection } from '../support/rejection.js';
 
 const streams: AsyncIterator<unknown>[] = [];
 
@@ -26,12 +22,9 @@ afterEach(async () => {
 });
 
 function setup(stream: Partial<MessageStreamOptions>) {
-  const repository = new MemoryRepository();
-  const presence = new MemoryPresence();
-  const chat = new Chat(
-    { repository, bus: new MemoryEventBus(), presence, logger: silentLogger },
-    { ...defaultChatOptions, stream: { ...defaultMessageStreamOptions, ...stream } },
-  );
+  const { chat, repository, presence } = memoryChat({
+    options: { ...defaultChatOptions, stream: { ...defaultMessageStreamOptions, ...stream } },
+  });
   const track = <T extends AsyncIterator<unknown>>(iterator: T): T => {
     streams.push(iterator);
     return iterator;
@@ -60,15 +53,6 @@ function setup(stream: Partial<MessageStreamOptions>) {
     }
   };
   return { chat, repository, presence, track, roomWith, send, history };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** Takes `count` messages from a stream. */

@@ -1,24 +1,24 @@
 // The embedded EventBus: topics inside this process. Delivery is synchronous and lossless
 // here, which is stricter than the contract asks of a bus.
+import { Listeners } from '../../core/listeners.js';
 import type { RoomEvent } from '../../core/model.js';
 import type { EventBus, Unsubscribe } from '../../core/ports/event-bus.js';
 
 export class MemoryEventBus implements EventBus {
-  private readonly listeners = new Map<string, Set<(event: RoomEvent) => void>>();
+  private readonly topics = new Map<string, Listeners<RoomEvent>>();
 
   async publish(topic: string, event: RoomEvent): Promise<void> {
-    for (const listener of this.listeners.get(topic) ?? []) listener(event);
+    // No library loop to protect here: a listener that throws fails this publish.
+    this.topics.get(topic)?.notify(event);
   }
 
   async subscribe(topic: string, listener: (event: RoomEvent) => void): Promise<Unsubscribe> {
-    let topicListeners = this.listeners.get(topic);
-    if (!topicListeners) this.listeners.set(topic, (topicListeners = new Set()));
-    // Wrapped so the same function can subscribe twice and be removed once each time.
-    const entry = (event: RoomEvent) => listener(event);
-    topicListeners.add(entry);
+    let listeners = this.topics.get(topic);
+    if (!listeners) this.topics.set(topic, (listeners = new Listeners()));
+    const remove = listeners.add(listener);
     return async () => {
-      topicListeners.delete(entry);
-      if (topicListeners.size === 0 && this.listeners.get(topic) === topicListeners) this.listeners.delete(topic);
+      remove();
+      if (listeners.size === 0 && this.topics.get(topic) === listeners) this.topics.delete(topic);
     };
   }
 
@@ -30,6 +30,6 @@ export class MemoryEventBus implements EventBus {
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {
-    this.listeners.clear();
+    this.topics.clear();
   }
 }

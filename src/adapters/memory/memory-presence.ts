@@ -1,19 +1,15 @@
 // The embedded Presence: a count of live subscriptions per user in this process.
+import { ConnectionCounts } from '../../core/connection-counts.js';
 import type { UserId } from '../../core/model.js';
 import type { Presence } from '../../core/ports/presence.js';
 
 export class MemoryPresence implements Presence {
-  private readonly connections = new Map<UserId, number>();
+  private readonly connections = new ConnectionCounts();
 
   async enter(userId: UserId): Promise<() => Promise<void>> {
-    this.connections.set(userId, (this.connections.get(userId) ?? 0) + 1);
-    let left = false;
+    const connection = this.connections.enter(userId);
     return async () => {
-      if (left) return;
-      left = true;
-      const remaining = (this.connections.get(userId) ?? 1) - 1;
-      if (remaining > 0) this.connections.set(userId, remaining);
-      else this.connections.delete(userId);
+      connection.leave();
     };
   }
 
@@ -22,7 +18,7 @@ export class MemoryPresence implements Presence {
   }
 
   async onlineUserIds(): Promise<UserId[]> {
-    return [...this.connections.keys()];
+    return this.connections.userIds();
   }
 
   async close(): Promise<void> {

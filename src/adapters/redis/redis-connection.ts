@@ -1,6 +1,7 @@
 // Opens, awaits and closes the ioredis connections the Redis adapters run on, tuned per role.
 import { Redis } from 'ioredis';
 import type { Logger } from '../../core/ports/logger.js';
+import { withTimeout } from '../../core/with-timeout.js';
 
 /**
  * What a connection is for. `command` and `publisher` fail fast while Redis is unreachable
@@ -81,14 +82,10 @@ export async function closeRedisConnection(client: Redis, timeoutMs: number): Pr
     client.disconnect();
     return;
   }
-  await withTimeout(client.quit(), timeoutMs, 'QUIT').catch(() => client.disconnect());
+  await redisAnswer(client.quit(), timeoutMs, 'QUIT').catch(() => client.disconnect());
 }
 
-/** `promise`, or a rejection naming `what` once `timeoutMs` passed without it settling. */
-export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer ${what} within ${timeoutMs} ms`)), timeoutMs);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+/** The reply to `command`, or a rejection naming it once `timeoutMs` passed without one. */
+export function redisAnswer<T>(reply: Promise<T>, timeoutMs: number, command: string): Promise<T> {
+  return withTimeout(reply, timeoutMs, `Redis did not answer ${command} within ${timeoutMs} ms`);
 }

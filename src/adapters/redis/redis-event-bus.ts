@@ -2,6 +2,7 @@
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Redis } from 'ioredis';
 import { Unavailable } from '../../core/errors.js';
+import { Listeners } from '../../core/listeners.js';
 import type { RoomEvent } from '../../core/model.js';
 import type { EventBus, Unsubscribe } from '../../core/ports/event-bus.js';
 import type { Logger } from '../../core/ports/logger.js';
@@ -9,8 +10,8 @@ import {
   closeRedisConnection,
   createRedisConnection,
   isWritable,
+  redisAnswer,
   waitUntilReady,
-  withTimeout,
   type RedisConnectionOptions,
 } from './redis-connection.js';
 import { isRoomEvent, reviveDates, serializeRoomEvent } from './room-event-codec.js';
@@ -36,7 +37,7 @@ const FEED = 'live event feed';
 
 /** A topic's local listeners and the one library subscription (hence one SUBSCRIBE) they share. */
 interface TopicEntry {
-  readonly listeners: Set<(event: RoomEvent) => void>;
+  readonly listeners: Listeners<RoomEvent>;
   /** Resolves with the library's subscription id once Redis confirmed SUBSCRIBE. */
   readonly subscribed: Promise<number>;
 }
@@ -62,7 +63,7 @@ export class RedisEventBus implements EventBus {
   private readonly timeoutMs: number;
   private readonly logger: Logger | undefined;
   private readonly topics = new Map<string, TopicEntry>();
-  private readonly reconnectListeners = new Set<() => void>();
+  private readonly reconnectListeners = new Listeners<void>();
   /** Subscription ids released while the subscriber was down, unsubscribed once it is back. */
   private readonly releasedWhileDown: number[] = [];
   private connectedBefore: boolean;
@@ -97,28 +98,26 @@ export class RedisEventBus implements EventBus {
     }
     let entry = this.topics.get(topic);
     if (!entry) {
-      const listeners = new Set<(event: RoomEvent) => void>();
+      const listeners = new Listeners<RoomEvent>();
       const subscribed = this.pubsub.subscribe<unknown>(this.channel(topic), (payload) =>
         this.dispatch(topic, payload, listeners),
       );
       entry = { listeners, subscribed };
       this.topics.set(topic, entry);
     }
-    // Wrapped so the same function can subscribe twice and be removed once each time.
-    const own = (event: RoomEvent) => listener(event);
-    entry.listeners.add(own);
+    const remove = entry.listeners.add(listener);
     const topicEntry = entry;
     try {
-      await withTimeout(topicEntry.subscribed, this.timeoutMs, `SUBSCRIBE ${topic}`);
+      await redisAnswer(topicEntry.subscribed, this.timeoutMs, `SUBSCRIBE ${topic}`);
     } catch (error) {
-      this.removeListener(topic, topicEntry, own);
+      this.removeListener(topic, topicEntry, remove);
       throw new Unavailable(FEED, { cause: error });
     }
     let subscribed = true;
     return async () => {
       if (!subscribed) return;
       subscribed = false;
-      this.removeListener(topic, topicEntry, own);
+      this.removeListener(topic, topicEntry, remove);
     };
   }
 
@@ -127,7 +126,7 @@ export class RedisEventBus implements EventBus {
     await Promise.all(
       [this.publisher, this.subscriber].map((client) => {
         if (!isWritable(client)) return Promise.reject(new Error(`Redis is unreachable (connection ${client.status})`));
-        return withTimeout(client.ping(), this.timeoutMs, 'PING');
+        return redisAnswer(client.ping(), this.timeoutMs, 'PING');
       }),
     );
   }
@@ -138,9 +137,7 @@ export class RedisEventBus implements EventBus {
    * repository. Returns a function that removes the listener.
    */
   onReconnect(listener: () => void): () => void {
-    const entry = () => listener();
-    this.reconnectListeners.add(entry);
-    return () => this.reconnectListeners.delete(entry);
+    return this.reconnectListeners.add(listener);
   }
 
   async close(): Promise<void> {
@@ -158,7 +155,7 @@ export class RedisEventBus implements EventBus {
     return this.channelPrefix + topic;
   }
 
-  private dispatch(topic: string, payload: unknown, listeners: ReadonlySet<(event: RoomEvent) => void>): void {
+  private dispatch(topic: string, payload: unknown, listeners: Listeners<RoomEvent>): void {
     if (listeners.size === 0) return;
     if (!isRoomEvent(payload)) {
       this.logger?.warn({ topic }, 'Dropped a payload that is not a room event');
@@ -166,17 +163,11 @@ export class RedisEventBus implements EventBus {
     }
     // This runs inside ioredis' reply parser: a listener that throws must not starve the
     // others or reach the parser.
-    for (const listener of listeners) {
-      try {
-        listener(payload);
-      } catch (error) {
-        this.logger?.error({ err: error, topic }, 'An event listener threw');
-      }
-    }
+    listeners.notify(payload, (error) => this.logger?.error({ err: error, topic }, 'An event listener threw'));
   }
 
-  private removeListener(topic: string, entry: TopicEntry, listener: (event: RoomEvent) => void): void {
-    entry.listeners.delete(listener);
+  private removeListener(topic: string, entry: TopicEntry, remove: () => void): void {
+    remove();
     if (entry.listeners.size > 0 || this.topics.get(topic) !== entry) return;
     this.topics.delete(topic);
     // A SUBSCRIBE still in flight is released once Redis confirms it.
@@ -204,18 +195,12 @@ export class RedisEventBus implements EventBus {
     if (!reconnected) return;
     try {
       // Redis answers in order: once PING is answered, every resubscription has taken effect.
-      await withTimeout(this.subscriber.ping(), this.timeoutMs, 'PING');
+      await redisAnswer(this.subscriber.ping(), this.timeoutMs, 'PING');
     } catch {
       return; // Down again; the next 'ready' tries once more.
     }
     if (this.closed) return;
-    for (const listener of this.reconnectListeners) {
-      try {
-        listener();
-      } catch (error) {
-        this.logger?.error({ err: error }, 'A reconnect listener threw');
-      }
-    }
+    this.reconnectListeners.notify(undefined, (error) => this.logger?.error({ err: error }, 'A reconnect listener threw'));
   }
 }
 

@@ -1,6 +1,7 @@
 // Presence in Redis: each instance heartbeats the users it holds, so a crashed instance's users expire.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { ConnectionCounts } from '../../core/connection-counts.js';
 import { Unavailable } from '../../core/errors.js';
 import type { UserId } from '../../core/model.js';
 import type { Logger } from '../../core/ports/logger.js';
@@ -98,7 +99,7 @@ export interface RedisPresenceOptions {
  * `Unavailable` while Redis is down. The presence owns its connection and quits it on `close`.
  */
 export class RedisPresence implements Presence {
-  private readonly local = new Map<UserId, number>();
+  private readonly local = new ConnectionCounts();
   private readonly instanceId: string;
   private readonly keyPrefix: string;
   private readonly ttlMs: number;
@@ -129,20 +130,11 @@ export class RedisPresence implements Presence {
 
   async enter(userId: UserId): Promise<() => Promise<void>> {
     if (this.closed) throw new Unavailable(SERVICE, { cause: new Error('Presence is closed') });
-    const count = (this.local.get(userId) ?? 0) + 1;
-    this.local.set(userId, count);
-    if (count === 1) await this.write(CLAIM, [userId], [String(this.ttlMs), this.instanceId]);
-    let left = false;
+    const connection = this.local.enter(userId);
+    if (connection.first) await this.write(CLAIM, [userId], [String(this.ttlMs), this.instanceId]);
     return async () => {
-      if (left || this.closed) return;
-      left = true;
-      const remaining = (this.local.get(userId) ?? 1) - 1;
-      if (remaining > 0) {
-        this.local.set(userId, remaining);
-        return;
-      }
-      this.local.delete(userId);
-      await this.write(RELEASE, [userId], [this.instanceId]);
+      if (this.closed) return;
+      if (connection.leave()) await this.write(RELEASE, [userId], [this.instanceId]);
     };
   }
 
@@ -158,7 +150,7 @@ export class RedisPresence implements Presence {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeat);
-    const held = [...this.local.keys()];
+    const held = this.local.userIds();
     this.local.clear();
     if (held.length > 0) await this.write(RELEASE, held, [this.instanceId]);
     await closeRedisConnection(this.redis, this.timeoutMs);
@@ -170,7 +162,7 @@ export class RedisPresence implements Presence {
     this.heartbeatRunning = true;
     try {
       // With no users held, the call still sweeps expired entries from the index.
-      await this.write(CLAIM, [...this.local.keys()], [String(this.ttlMs), this.instanceId]);
+      await this.write(CLAIM, this.local.userIds(), [String(this.ttlMs), this.instanceId]);
     } finally {
       this.heartbeatRunning = false;
     }
