@@ -40,3 +40,10 @@ export function messageRange(args: PageArgs, limits: InputLimits): MessageRange 
   const from = afterSeq !== null && beforeSeq === null ? 'start' : 'end';
   return { afterSeq, beforeSeq, limit: limits.defaultPageSize, from };
 }
+
+/** A page of a connection: items in display order plus Relay's page flags. */
+export interface Page<T> {
+  readonly items: T[];
+  readonly hasNextPage: boolean;
+  readonly hasPreviousPage: boolean;
+}

@@ -47,7 +47,7 @@ export function createContext(
     chat,
     rateLimiter,
     isAdmin: services.adminToken !== null && typeof input.adminToken === 'string' && !!input.adminToken && sameSecret(input.adminToken, services.adminToken),
-    viewer: () => (viewer ??= token === null ? Promise.resolve(null) : chat.authenticate(token)),
+    viewer: () => (viewer ??= token === null ? Promise.resolve(null) : chat.sessions.authenticate(token)),
     // A subscription's events each get lookups of their own (see useSharedEventExecution).
     lookups: createLookups(chat),
     clientAddress: input.clientAddress,

@@ -14,10 +14,10 @@ export interface Lookups {
 export function createLookups(chat: Chat): Lookups {
   return {
     users: new DataLoader(async (ids) => {
-      const found = new Map((await chat.getUsers(ids)).map((user) => [user.id, user]));
+      const found = new Map((await chat.users.getMany(ids)).map((user) => [user.id, user]));
       return ids.map((id) => found.get(id) ?? null);
     }),
-    rooms: new DataLoader((ids) => Promise.all(ids.map((id) => chat.getRoom(id)))),
+    rooms: new DataLoader((ids) => Promise.all(ids.map((id) => chat.rooms.get(id)))),
   };
 }
 

@@ -11,7 +11,7 @@ export async function subscriptionSource<T>(
   viewer: User | null,
   stream: AsyncIterableIterator<T>,
 ): Promise<AsyncIterableIterator<T | ChatError>> {
-  const leave = viewer ? await ctx.chat.enterPresence(viewer) : null;
+  const leave = viewer ? await ctx.chat.users.enterPresence(viewer) : null;
   return new SubscriptionSource(stream, leave);
 }
 

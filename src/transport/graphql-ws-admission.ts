@@ -23,7 +23,10 @@ export interface AdmittedExtra extends SocketExtra {
 }
 
 export interface AdmissionDependencies {
-  readonly chat: Pick<Chat, 'authenticate' | 'enterPresence'>;
+  readonly chat: {
+    readonly sessions: Pick<Chat['sessions'], 'authenticate'>;
+    readonly users: Pick<Chat['users'], 'enterPresence'>;
+  };
   readonly rateLimiter: Pick<RateLimiter, 'consume'>;
 }
 
@@ -48,7 +51,7 @@ export function connectionAdmission({ chat, rateLimiter }: AdmissionDependencies
       if (!token) return false;
       let user: User;
       try {
-        user = await chat.authenticate(token);
+        user = await chat.sessions.authenticate(token);
       } catch (error) {
         if (error instanceof Unauthenticated) return false;
         // The token may be fine: say "try again later", so the client keeps its session.
@@ -58,7 +61,7 @@ export function connectionAdmission({ chat, rateLimiter }: AdmissionDependencies
         }
         throw error;
       }
-      ctx.extra.leavePresence = await chat.enterPresence(user);
+      ctx.extra.leavePresence = await chat.users.enterPresence(user);
       return true;
     },
     onClose: async (ctx) => {

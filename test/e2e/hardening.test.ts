@@ -371,7 +371,7 @@ describe('unexpected errors are masked', () => {
   const ROOMS = '{ rooms { edges { cursor } } }';
 
   function breakListRooms(): void {
-    vi.spyOn(server.app.chat, 'listRooms').mockRejectedValue(new Error(SECRET));
+    vi.spyOn(server.app.chat.rooms, 'list').mockRejectedValue(new Error(SECRET));
   }
 
   function expectMasked(errors: readonly GraphQLFormattedError[] | undefined): void {

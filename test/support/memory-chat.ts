@@ -3,6 +3,7 @@ import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
 import { MemoryPresence } from '../../src/adapters/memory/memory-presence.js';
 import { MemoryRepository } from '../../src/adapters/memory/memory-repository.js';
 import { Chat, defaultChatOptions, type ChatOptions } from '../../src/core/chat.js';
+import type { Clock } from '../../src/core/clock.js';
 import type { EventBus } from '../../src/core/ports/event-bus.js';
 import type { Repository } from '../../src/core/ports/repository.js';
 import { silentLogger } from './silent-logger.js';
@@ -13,7 +14,7 @@ export interface MemoryChatParts {
   /** @default a fresh MemoryEventBus (a LossyEventBus around one, for fault tests) */
   readonly bus?: EventBus;
   /** The chat's clock. @default the system clock */
-  readonly now?: () => Date;
+  readonly clock?: Clock;
   /** @default defaultChatOptions */
   readonly options?: ChatOptions;
 }
@@ -29,6 +30,6 @@ export function memoryChat(parts: MemoryChatParts = {}): MemoryChat {
   const repository = parts.repository ?? new MemoryRepository();
   const bus = parts.bus ?? new MemoryEventBus();
   const presence = new MemoryPresence();
-  const chat = new Chat({ repository, bus, presence, logger: silentLogger, now: parts.now }, parts.options ?? defaultChatOptions);
+  const chat = new Chat({ repository, bus, presence, logger: silentLogger, clock: parts.clock }, parts.options ?? defaultChatOptions);
   return { chat, repository, bus, presence };
 }

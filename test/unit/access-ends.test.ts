@@ -12,7 +12,7 @@ import { silentLogger } from '../support/silent-logger.js';
 function setup() {
   const bus = new LossyEventBus(new MemoryEventBus());
   const { chat, repository } = memoryChat({ bus });
-  const user = async (name: string) => (await chat.createSession(name)).user;
+  const user = async (name: string) => (await chat.sessions.create(name)).user;
   return { chat, bus, repository, user };
 }
 
@@ -20,7 +20,7 @@ async function directRoom() {
   const h = setup();
   const alice = await h.user('alice');
   const bob = await h.user('bob');
-  const room = await h.chat.openDirectRoom(alice, bob.id);
+  const room = await h.chat.rooms.openDirect(alice, bob.id);
   return { ...h, alice, bob, room };
 }
 
@@ -28,20 +28,20 @@ async function publicRoom() {
   const h = setup();
   const alice = await h.user('alice');
   const bob = await h.user('bob');
-  const room = await h.chat.createRoom(alice);
-  await h.chat.joinRoom(bob, room.id);
+  const room = await h.chat.rooms.create(alice);
+  await h.chat.membership.join(bob, room.id);
   return { ...h, alice, bob, room };
 }
 
 describe('leaving a DIRECT room ends its live streams', () => {
   it('the leaver\'s messageAdded ends with FORBIDDEN before any later message; the other member\'s goes on', async () => {
     const { chat, alice, bob, room } = await directRoom();
-    const bobs = await chat.messageStream(bob, room.id, null);
-    const alices = await chat.messageStream(alice, room.id, null);
+    const bobs = await chat.streams.messages(bob, room.id, null);
+    const alices = await chat.streams.messages(alice, room.id, null);
     const bobWaits = bobs.next();
     const aliceWaits = alices.next();
-    await chat.leaveRoom(bob, room.id);
-    const after = await chat.sendMessage(alice, { roomId: room.id, text: 'after bob left' });
+    await chat.membership.leave(bob, room.id);
+    const after = await chat.messages.send(alice, { roomId: room.id, text: 'after bob left' });
 
     expect(await rejection(bobWaits)).toBeInstanceOf(Forbidden);
     expect((await bobs.next()).done).toBe(true);
@@ -52,9 +52,9 @@ describe('leaving a DIRECT room ends its live streams', () => {
 
   it('the leaver\'s typing ends with FORBIDDEN', async () => {
     const { chat, bob, room } = await directRoom();
-    const bobs = await chat.typingStream(bob, room.id);
+    const bobs = await chat.streams.typing(bob, room.id);
     const bobWaits = bobs.next();
-    await chat.leaveRoom(bob, room.id);
+    await chat.membership.leave(bob, room.id);
     expect(await rejection(bobWaits)).toBeInstanceOf(Forbidden);
     expect((await bobs.next()).done).toBe(true);
   });
@@ -62,32 +62,32 @@ describe('leaving a DIRECT room ends its live streams', () => {
   it('a lost control event: the leaver\'s own LEFT still ends the stream, unseen', async () => {
     const { chat, alice, bob, room, bus } = await directRoom();
     bus.dropAccessChanges = true;
-    const bobs = await chat.messageStream(bob, room.id, null);
+    const bobs = await chat.streams.messages(bob, room.id, null);
     const bobWaits = bobs.next();
-    await chat.leaveRoom(bob, room.id);
-    await chat.sendMessage(alice, { roomId: room.id, text: 'after bob left' });
+    await chat.membership.leave(bob, room.id);
+    await chat.messages.send(alice, { roomId: room.id, text: 'after bob left' });
     expect(await rejection(bobWaits)).toBeInstanceOf(Forbidden);
   });
 
   it('a lost control event and a lost LEFT: the repair of the gap re-checks access and ends the stream', async () => {
     const { chat, alice, bob, room, bus } = await directRoom();
     bus.dropAccessChanges = true;
-    const bobs = await chat.messageStream(bob, room.id, null);
+    const bobs = await chat.streams.messages(bob, room.id, null);
     const bobWaits = bobs.next();
-    bus.dropSeqs.add((await chat.getRoom(room.id))!.lastSeq + 1); // the LEFT
-    await chat.leaveRoom(bob, room.id);
-    await chat.sendMessage(alice, { roomId: room.id, text: 'after bob left' });
+    bus.dropSeqs.add((await chat.rooms.get(room.id))!.lastSeq + 1); // the LEFT
+    await chat.membership.leave(bob, room.id);
+    await chat.messages.send(alice, { roomId: room.id, text: 'after bob left' });
     expect(await rejection(bobWaits)).toBeInstanceOf(Forbidden);
   });
 
   it('everything lost in an outage: the resync after the bus reconnects ends both streams', async () => {
     const { chat, bob, room, bus } = await directRoom();
-    const messages = await chat.messageStream(bob, room.id, null);
-    const typing = await chat.typingStream(bob, room.id);
+    const messages = await chat.streams.messages(bob, room.id, null);
+    const typing = await chat.streams.typing(bob, room.id);
     const messageWaits = messages.next();
     const typingWaits = typing.next();
     bus.down = true;
-    await chat.leaveRoom(bob, room.id);
+    await chat.membership.leave(bob, room.id);
     bus.reconnect();
     expect(await rejection(messageWaits)).toBeInstanceOf(Forbidden);
     expect(await rejection(typingWaits)).toBeInstanceOf(Forbidden);
@@ -96,8 +96,8 @@ describe('leaving a DIRECT room ends its live streams', () => {
   it('a stream opened while a leave was under way is not left open', async () => {
     const { chat, bob, room } = await directRoom();
     const [stream] = await Promise.all([
-      chat.messageStream(bob, room.id, null).catch((error: unknown) => error),
-      chat.leaveRoom(bob, room.id),
+      chat.streams.messages(bob, room.id, null).catch((error: unknown) => error),
+      chat.membership.leave(bob, room.id),
     ]);
     if (stream instanceof Forbidden) return; // refused at once
     expect(await rejection((stream as AsyncIterableIterator<unknown>).next())).toBeInstanceOf(Forbidden);
@@ -105,8 +105,8 @@ describe('leaving a DIRECT room ends its live streams', () => {
 
   it('the control topic is watched only while a stream is open', async () => {
     const { chat, bob, room, bus } = await directRoom();
-    const first = await chat.messageStream(bob, room.id, null);
-    const second = await chat.typingStream(bob, room.id);
+    const first = await chat.streams.messages(bob, room.id, null);
+    const second = await chat.streams.typing(bob, room.id);
     expect(bus.subscriptions.get(ACCESS_TOPIC)).toBe(1);
     await first.return?.(); // never started: released all the same
     expect(bus.subscriptions.get(ACCESS_TOPIC)).toBe(1);
@@ -121,30 +121,30 @@ describe('leaving a PUBLIC room', () => {
     const { chat, alice, bob, room, user } = await publicRoom();
     const carol = await user('carol');
     const dave = await user('dave');
-    await chat.joinRoom(carol, room.id);
-    const messages = await chat.messageStream(bob, room.id, null);
-    const typing = await chat.typingStream(bob, room.id);
-    const alicesTyping = await chat.typingStream(alice, room.id);
-    const davesMessages = await chat.messageStream(dave, room.id, null);
+    await chat.membership.join(carol, room.id);
+    const messages = await chat.streams.messages(bob, room.id, null);
+    const typing = await chat.streams.typing(bob, room.id);
+    const alicesTyping = await chat.streams.typing(alice, room.id);
+    const davesMessages = await chat.streams.messages(dave, room.id, null);
     const typingWaits = typing.next();
     const messageWaits = messages.next();
     const daveWaits = davesMessages.next();
-    await chat.leaveRoom(bob, room.id);
-    const after = await chat.sendMessage(alice, { roomId: room.id, text: 'still readable' });
+    await chat.membership.leave(bob, room.id);
+    const after = await chat.messages.send(alice, { roomId: room.id, text: 'still readable' });
 
     expect(await rejection(typingWaits)).toBeInstanceOf(Forbidden);
     expect(await rejection(messageWaits)).toBeInstanceOf(Forbidden);
     // The members who stay keep their typing stream.
-    await chat.setTyping(carol, room.id, true);
+    await chat.typing.set(carol, room.id, true);
     expect((await alicesTyping.next()).value).toEqual({ userId: carol.id, typing: true });
     await alicesTyping.return?.();
     expect((await daveWaits).value).toMatchObject({ kind: 'LEFT', subjectId: bob.id });
     expect((await davesMessages.next()).value).toEqual(after);
     await davesMessages.return?.();
     // Like anyone, bob may read the room again with a new stream.
-    const again = await chat.messageStream(bob, room.id, null);
+    const again = await chat.streams.messages(bob, room.id, null);
     const next = again.next();
-    const later = await chat.sendMessage(alice, { roomId: room.id, text: 'read again' });
+    const later = await chat.messages.send(alice, { roomId: room.id, text: 'read again' });
     expect((await next).value).toEqual(later);
     await again.return?.();
   });
@@ -202,7 +202,7 @@ describe('a message stream whose access is lost without a LEFT (a later kick or 
     };
     const stream = roomMessageStream({ repository, bus }, room.id, null, defaultMessageStreamOptions, access);
     const waits = stream.next();
-    const sent = await chat.sendMessage(alice, { roomId: room.id, text: 'still allowed' });
+    const sent = await chat.messages.send(alice, { roomId: room.id, text: 'still allowed' });
     expect((await waits).value).toEqual(sent);
     allowed = false; // and the control event was lost in an outage
     const ends = stream.next();

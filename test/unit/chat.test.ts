@@ -17,26 +17,28 @@ import { rejection } from '../support/rejection.js';
 /** A clock the test moves by hand. */
 function manualClock(start = Date.parse('2026-01-01T00:00:00.000Z')) {
   let now = start;
-  return { now: () => new Date(now), advance: (ms: number) => (now += ms) };
+  return { now: () => now, advance: (ms: number) => (now += ms) };
 }
 
 function setup(options: { chat?: Partial<ChatOptions>; repository?: Repository } = {}) {
   const bus = new LossyEventBus(new MemoryEventBus());
   const clock = manualClock();
   // Every operation is a millisecond later than the one before: createdAt orders are strict.
-  const now = () => {
-    clock.advance(1);
-    return clock.now();
+  const ticking = {
+    now: () => {
+      clock.advance(1);
+      return clock.now();
+    },
   };
   const { chat, repository, presence } = memoryChat({
     repository: options.repository,
     bus,
-    now,
+    clock: ticking,
     options: { ...defaultChatOptions, ...options.chat },
   });
   const events: RoomEvent[] = [];
-  const user = async (name?: string) => (await chat.createSession(name)).user;
-  const allMessages = async (roomId: RoomId) => (await chat.history(null, roomId, { last: 100 })).items;
+  const user = async (name?: string) => (await chat.sessions.create(name)).user;
+  const allMessages = async (roomId: RoomId) => (await chat.messages.history(null, roomId, { last: 100 })).items;
   const recordEvents = (roomId: RoomId) => bus.subscribe(messagesTopic(roomId), (event) => events.push(event));
   return { chat, repository, bus, presence, clock, user, allMessages, events, recordEvents };
 }
@@ -46,7 +48,7 @@ describe('sessions', () => {
     const { chat } = setup();
     const names = new Set<string>();
     for (let i = 0; i < 5; i++) {
-      const { user } = await chat.createSession();
+      const { user } = await chat.sessions.create();
       expect(user.name).toMatch(/^\S+ \S+$/);
       expect(user.name[0]).toBe(user.name[0]!.toUpperCase());
       names.add(user.name);
@@ -56,7 +58,7 @@ describe('sessions', () => {
 
   it('createSession with a name uses it, trimmed', async () => {
     const { chat } = setup();
-    const { user } = await chat.createSession('  Ada  ');
+    const { user } = await chat.sessions.create('  Ada  ');
     expect(user.name).toBe('Ada');
     expect(user.id).toMatch(/^usr_/);
     expect(user.publicKey).toBeNull();
@@ -64,23 +66,23 @@ describe('sessions', () => {
 
   it('createSession rejects a bad name', async () => {
     const { chat } = setup();
-    expect(await rejection(chat.createSession('x'.repeat(65)))).toBeInstanceOf(InvalidInput);
-    expect(await rejection(chat.createSession('   '))).toBeInstanceOf(InvalidInput);
+    expect(await rejection(chat.sessions.create('x'.repeat(65)))).toBeInstanceOf(InvalidInput);
+    expect(await rejection(chat.sessions.create('   '))).toBeInstanceOf(InvalidInput);
   });
 
   it('the token authenticates as the user it was made for', async () => {
     const { chat } = setup();
-    const a = await chat.createSession('A');
-    const b = await chat.createSession('B');
+    const a = await chat.sessions.create('A');
+    const b = await chat.sessions.create('B');
     expect(a.token).not.toBe(b.token);
-    expect((await chat.authenticate(a.token)).id).toBe(a.user.id);
-    expect((await chat.authenticate(b.token)).id).toBe(b.user.id);
+    expect((await chat.sessions.authenticate(a.token)).id).toBe(a.user.id);
+    expect((await chat.sessions.authenticate(b.token)).id).toBe(b.user.id);
   });
 
   it('an unknown token is Unauthenticated', async () => {
     const { chat } = setup();
-    await chat.createSession();
-    expect(await rejection(chat.authenticate('not-a-token'))).toBeInstanceOf(Unauthenticated);
+    await chat.sessions.create();
+    expect(await rejection(chat.sessions.authenticate('not-a-token'))).toBeInstanceOf(Unauthenticated);
   });
 
   it('the repository never sees the raw token, only a hash of it', async () => {
@@ -97,8 +99,8 @@ describe('sessions', () => {
       },
     });
     const { chat } = setup({ repository: spy });
-    const { token, user } = await chat.createSession('Secretive');
-    expect((await chat.authenticate(token)).id).toBe(user.id);
+    const { token, user } = await chat.sessions.create('Secretive');
+    expect((await chat.sessions.authenticate(token)).id).toBe(user.id);
 
     const created = calls.find((call) => call.method === 'createSession')!.args[0] as { tokenHash: string; userId: string };
     expect(created.userId).toBe(user.id);
@@ -110,11 +112,11 @@ describe('sessions', () => {
 
   it('a session expires after its time to live', async () => {
     const { chat, clock } = setup({ chat: { sessionTtlMs: 60_000 } });
-    const { token, user } = await chat.createSession();
+    const { token, user } = await chat.sessions.create();
     clock.advance(30_000);
-    expect((await chat.authenticate(token)).id).toBe(user.id);
+    expect((await chat.sessions.authenticate(token)).id).toBe(user.id);
     clock.advance(30_000);
-    expect(await rejection(chat.authenticate(token))).toBeInstanceOf(Unauthenticated);
+    expect(await rejection(chat.sessions.authenticate(token))).toBeInstanceOf(Unauthenticated);
   });
 });
 
@@ -122,30 +124,30 @@ describe('rooms and membership', () => {
   it('createRoom makes a PUBLIC room with a random name and its creator as first member, JOINED posted', async () => {
     const { chat, user, allMessages } = setup();
     const ada = await user('Ada');
-    const room = await chat.createRoom(ada);
+    const room = await chat.rooms.create(ada);
     expect(room.kind).toBe('PUBLIC');
     expect(room.name).toMatch(/^\S+ \S+$/);
-    expect(await chat.memberIds(room.id)).toEqual([ada.id]);
+    expect(await chat.membership.memberIds(room.id)).toEqual([ada.id]);
     const messages = await allMessages(room.id);
     expect(messages.map((m) => [m.kind, m.subjectId, m.authorId])).toEqual([['JOINED', ada.id, null]]);
   });
 
   it('createRoom uses a chosen name and needs a viewer', async () => {
     const { chat, user } = setup();
-    expect((await chat.createRoom(await user(), ' Lobby ')).name).toBe('Lobby');
-    expect(await rejection(chat.createRoom(null, 'x'))).toBeInstanceOf(Unauthenticated);
-    expect(await rejection(chat.createRoom(await user(), ''))).toBeInstanceOf(InvalidInput);
+    expect((await chat.rooms.create(await user(), ' Lobby ')).name).toBe('Lobby');
+    expect(await rejection(chat.rooms.create(null, 'x'))).toBeInstanceOf(Unauthenticated);
+    expect(await rejection(chat.rooms.create(await user(), ''))).toBeInstanceOf(InvalidInput);
   });
 
   it('joinRoom adds the member once and posts exactly one JOINED however often it is called', async () => {
     const { chat, user, allMessages } = setup();
     const owner = await user();
     const bob = await user('Bob');
-    const room = await chat.createRoom(owner);
-    await chat.joinRoom(bob, room.id);
-    await chat.joinRoom(bob, room.id);
-    await Promise.all([chat.joinRoom(bob, room.id), chat.joinRoom(bob, room.id)]);
-    expect(await chat.memberIds(room.id)).toEqual([owner.id, bob.id]);
+    const room = await chat.rooms.create(owner);
+    await chat.membership.join(bob, room.id);
+    await chat.membership.join(bob, room.id);
+    await Promise.all([chat.membership.join(bob, room.id), chat.membership.join(bob, room.id)]);
+    expect(await chat.membership.memberIds(room.id)).toEqual([owner.id, bob.id]);
     const joinedBob = (await allMessages(room.id)).filter((m) => m.kind === 'JOINED' && m.subjectId === bob.id);
     expect(joinedBob).toHaveLength(1);
     expect(joinedBob[0]!.text).toContain('Bob');
@@ -153,20 +155,20 @@ describe('rooms and membership', () => {
 
   it('joinRoom of an unknown room is NotFound; without a viewer Unauthenticated', async () => {
     const { chat, user } = setup();
-    expect(await rejection(chat.joinRoom(await user(), newId('room')))).toBeInstanceOf(NotFound);
-    const room = await chat.createRoom(await user());
-    expect(await rejection(chat.joinRoom(null, room.id))).toBeInstanceOf(Unauthenticated);
+    expect(await rejection(chat.membership.join(await user(), newId('room')))).toBeInstanceOf(NotFound);
+    const room = await chat.rooms.create(await user());
+    expect(await rejection(chat.membership.join(null, room.id))).toBeInstanceOf(Unauthenticated);
   });
 
   it('leaveRoom removes the member and posts LEFT; leaving again posts nothing', async () => {
     const { chat, user, allMessages } = setup();
     const owner = await user();
     const bob = await user('Bob');
-    const room = await chat.createRoom(owner);
-    await chat.joinRoom(bob, room.id);
-    await chat.leaveRoom(bob, room.id);
-    await chat.leaveRoom(bob, room.id);
-    expect(await chat.memberIds(room.id)).toEqual([owner.id]);
+    const room = await chat.rooms.create(owner);
+    await chat.membership.join(bob, room.id);
+    await chat.membership.leave(bob, room.id);
+    await chat.membership.leave(bob, room.id);
+    expect(await chat.membership.memberIds(room.id)).toEqual([owner.id]);
     const kinds = (await allMessages(room.id)).map((m) => [m.kind, m.subjectId]);
     expect(kinds).toEqual([
       ['JOINED', owner.id],
@@ -178,38 +180,38 @@ describe('rooms and membership', () => {
   it('a member who left can no longer send, and can join again', async () => {
     const { chat, user } = setup();
     const owner = await user();
-    const room = await chat.createRoom(owner);
-    await chat.leaveRoom(owner, room.id);
-    expect(await rejection(chat.sendMessage(owner, { roomId: room.id, text: 'hi' }))).toBeInstanceOf(Forbidden);
-    await chat.joinRoom(owner, room.id);
-    expect((await chat.sendMessage(owner, { roomId: room.id, text: 'back' })).text).toBe('back');
+    const room = await chat.rooms.create(owner);
+    await chat.membership.leave(owner, room.id);
+    expect(await rejection(chat.messages.send(owner, { roomId: room.id, text: 'hi' }))).toBeInstanceOf(Forbidden);
+    await chat.membership.join(owner, room.id);
+    expect((await chat.messages.send(owner, { roomId: room.id, text: 'back' })).text).toBe('back');
   });
 
   it('listRooms lists PUBLIC rooms newest first and pages with first/after', async () => {
     const { chat, user } = setup();
     const owner = await user();
     const created: string[] = [];
-    for (let i = 0; i < 5; i++) created.push((await chat.createRoom(owner, `Room ${i}`)).id);
-    await chat.openDirectRoom(owner, owner.id); // DIRECT: never listed
+    for (let i = 0; i < 5; i++) created.push((await chat.rooms.create(owner, `Room ${i}`)).id);
+    await chat.rooms.openDirect(owner, owner.id); // DIRECT: never listed
     const newestFirst = [...created].reverse();
 
-    const page1 = await chat.listRooms({ first: 2 });
+    const page1 = await chat.rooms.list({ first: 2 });
     expect(page1.items.map((r) => r.id)).toEqual(newestFirst.slice(0, 2));
     expect(page1.hasNextPage).toBe(true);
     expect(page1.hasPreviousPage).toBe(false);
 
-    const page2 = await chat.listRooms({ first: 2, after: roomCursor(page1.items[1]!) });
+    const page2 = await chat.rooms.list({ first: 2, after: roomCursor(page1.items[1]!) });
     expect(page2.items.map((r) => r.id)).toEqual(newestFirst.slice(2, 4));
     expect(page2.hasNextPage).toBe(true);
 
-    const page3 = await chat.listRooms({ first: 2, after: roomCursor(page2.items[1]!) });
+    const page3 = await chat.rooms.list({ first: 2, after: roomCursor(page2.items[1]!) });
     expect(page3.items.map((r) => r.id)).toEqual(newestFirst.slice(4));
     expect(page3.hasNextPage).toBe(false);
     expect(page3.hasPreviousPage).toBe(true);
 
-    expect((await chat.listRooms({})).items).toHaveLength(5);
-    expect(await rejection(chat.listRooms({ first: 0 }))).toBeInstanceOf(InvalidInput);
-    expect(await rejection(chat.listRooms({ after: 'garbage' }))).toBeInstanceOf(InvalidInput);
+    expect((await chat.rooms.list({})).items).toHaveLength(5);
+    expect(await rejection(chat.rooms.list({ first: 0 }))).toBeInstanceOf(InvalidInput);
+    expect(await rejection(chat.rooms.list({ after: 'garbage' }))).toBeInstanceOf(InvalidInput);
   });
 });
 
@@ -217,9 +219,9 @@ describe('sendMessage', () => {
   it('stores a CHAT message with the next sequence number, then publishes it', async () => {
     const { chat, user, events, recordEvents, allMessages } = setup();
     const ada = await user();
-    const room = await chat.createRoom(ada);
+    const room = await chat.rooms.create(ada);
     await recordEvents(room.id);
-    const message = await chat.sendMessage(ada, { roomId: room.id, text: 'hello' });
+    const message = await chat.messages.send(ada, { roomId: room.id, text: 'hello' });
     expect(message).toMatchObject({ roomId: room.id, seq: 2, kind: 'CHAT', authorId: ada.id, text: 'hello', encrypted: false });
     expect(await allMessages(room.id)).toContainEqual(message);
     expect(events).toEqual([{ type: 'message', message }]);
@@ -227,10 +229,10 @@ describe('sendMessage', () => {
 
   it('a non-member gets Forbidden and nothing is stored or published', async () => {
     const { chat, user, events, recordEvents, allMessages } = setup();
-    const room = await chat.createRoom(await user());
+    const room = await chat.rooms.create(await user());
     await recordEvents(room.id);
     const before = await allMessages(room.id);
-    expect(await rejection(chat.sendMessage(await user(), { roomId: room.id, text: 'let me in' }))).toBeInstanceOf(Forbidden);
+    expect(await rejection(chat.messages.send(await user(), { roomId: room.id, text: 'let me in' }))).toBeInstanceOf(Forbidden);
     expect(await allMessages(room.id)).toEqual(before);
     expect(events).toEqual([]);
   });
@@ -238,20 +240,20 @@ describe('sendMessage', () => {
   it('validates text before anything else', async () => {
     const { chat, user } = setup();
     const ada = await user();
-    const room = await chat.createRoom(ada);
+    const room = await chat.rooms.create(ada);
     for (const text of ['', '   ', 'x'.repeat(4001)]) {
-      expect(await rejection(chat.sendMessage(ada, { roomId: room.id, text }))).toBeInstanceOf(InvalidInput);
+      expect(await rejection(chat.messages.send(ada, { roomId: room.id, text }))).toBeInstanceOf(InvalidInput);
     }
-    expect(await rejection(chat.sendMessage(null, { roomId: room.id, text: 'hi' }))).toBeInstanceOf(Unauthenticated);
-    expect(await rejection(chat.sendMessage(ada, { roomId: newId('room'), text: 'hi' }))).toBeInstanceOf(NotFound);
+    expect(await rejection(chat.messages.send(null, { roomId: room.id, text: 'hi' }))).toBeInstanceOf(Unauthenticated);
+    expect(await rejection(chat.messages.send(ada, { roomId: newId('room'), text: 'hi' }))).toBeInstanceOf(NotFound);
   });
 
   it('keeps ciphertext exactly as sent', async () => {
     const { chat, user } = setup();
     const ada = await user();
-    const room = await chat.createRoom(ada);
+    const room = await chat.rooms.create(ada);
     const ciphertext = '  \u0000bin\u0001ary  ';
-    const message = await chat.sendMessage(ada, { roomId: room.id, text: ciphertext, encrypted: true });
+    const message = await chat.messages.send(ada, { roomId: room.id, text: ciphertext, encrypted: true });
     expect(message.text).toBe(ciphertext);
     expect(message.encrypted).toBe(true);
   });
@@ -259,10 +261,10 @@ describe('sendMessage', () => {
   it('a retry with the same clientMessageId returns the stored message and publishes nothing new', async () => {
     const { chat, user, events, recordEvents, allMessages } = setup();
     const ada = await user();
-    const room = await chat.createRoom(ada);
+    const room = await chat.rooms.create(ada);
     await recordEvents(room.id);
-    const first = await chat.sendMessage(ada, { roomId: room.id, text: 'once', clientMessageId: 'c-1' });
-    const retry = await chat.sendMessage(ada, { roomId: room.id, text: 'once', clientMessageId: 'c-1' });
+    const first = await chat.messages.send(ada, { roomId: room.id, text: 'once', clientMessageId: 'c-1' });
+    const retry = await chat.messages.send(ada, { roomId: room.id, text: 'once', clientMessageId: 'c-1' });
     expect(retry).toEqual(first);
     expect(first.clientMessageId).toBe('c-1');
     expect((await allMessages(room.id)).filter((m) => m.kind === 'CHAT')).toEqual([first]);
@@ -272,9 +274,9 @@ describe('sendMessage', () => {
   it('concurrent sends with one clientMessageId store one message and all answer with it', async () => {
     const { chat, user, allMessages } = setup();
     const ada = await user();
-    const room = await chat.createRoom(ada);
+    const room = await chat.rooms.create(ada);
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => chat.sendMessage(ada, { roomId: room.id, text: 'only once', clientMessageId: 'dup' })),
+      Array.from({ length: 5 }, () => chat.messages.send(ada, { roomId: room.id, text: 'only once', clientMessageId: 'dup' })),
     );
     expect(new Set(results.map((m) => m.id)).size).toBe(1);
     const chats = (await allMessages(room.id)).filter((m) => m.kind === 'CHAT');
@@ -285,21 +287,21 @@ describe('sendMessage', () => {
   it('concurrent retries leave no hole in the room sequence (a hole stalls live streams for the gap timeout)', async () => {
     const { chat, user } = setup();
     const ada = await user();
-    const room = await chat.createRoom(ada);
+    const room = await chat.rooms.create(ada);
     const [winner] = await Promise.all(
-      Array.from({ length: 5 }, () => chat.sendMessage(ada, { roomId: room.id, text: 'retry', clientMessageId: 'r' })),
+      Array.from({ length: 5 }, () => chat.messages.send(ada, { roomId: room.id, text: 'retry', clientMessageId: 'r' })),
     );
-    const next = await chat.sendMessage(ada, { roomId: room.id, text: 'next' });
+    const next = await chat.messages.send(ada, { roomId: room.id, text: 'next' });
     expect(next.seq).toBe(winner!.seq + 1);
   });
 
   it('the same clientMessageId in another room is BAD_USER_INPUT', async () => {
     const { chat, user } = setup();
     const ada = await user();
-    const a = await chat.createRoom(ada);
-    const b = await chat.createRoom(ada);
-    await chat.sendMessage(ada, { roomId: a.id, text: 'in a', clientMessageId: 'same' });
-    const error = await rejection(chat.sendMessage(ada, { roomId: b.id, text: 'in b', clientMessageId: 'same' }));
+    const a = await chat.rooms.create(ada);
+    const b = await chat.rooms.create(ada);
+    await chat.messages.send(ada, { roomId: a.id, text: 'in a', clientMessageId: 'same' });
+    const error = await rejection(chat.messages.send(ada, { roomId: b.id, text: 'in b', clientMessageId: 'same' }));
     expect(error).toBeInstanceOf(InvalidInput);
     expect((error as InvalidInput).details).toEqual({ field: 'clientMessageId' });
   });
@@ -308,10 +310,10 @@ describe('sendMessage', () => {
     const { chat, user } = setup();
     const ada = await user();
     const bob = await user();
-    const room = await chat.createRoom(ada);
-    await chat.joinRoom(bob, room.id);
-    const fromAda = await chat.sendMessage(ada, { roomId: room.id, text: 'a', clientMessageId: 'x' });
-    const fromBob = await chat.sendMessage(bob, { roomId: room.id, text: 'b', clientMessageId: 'x' });
+    const room = await chat.rooms.create(ada);
+    await chat.membership.join(bob, room.id);
+    const fromAda = await chat.messages.send(ada, { roomId: room.id, text: 'a', clientMessageId: 'x' });
+    const fromBob = await chat.messages.send(bob, { roomId: room.id, text: 'b', clientMessageId: 'x' });
     expect(fromBob.id).not.toBe(fromAda.id);
     expect(fromBob.authorId).toBe(bob.id);
   });
@@ -322,16 +324,16 @@ describe('history', () => {
   async function roomWith(count: number) {
     const h = setup();
     const ada = await h.user();
-    const room = await h.chat.createRoom(ada);
+    const room = await h.chat.rooms.create(ada);
     const sent: Message[] = [];
-    for (let i = 0; i < count; i++) sent.push(await h.chat.sendMessage(ada, { roomId: room.id, text: `m${i + 2}` }));
+    for (let i = 0; i < count; i++) sent.push(await h.chat.messages.send(ada, { roomId: room.id, text: `m${i + 2}` }));
     return { ...h, ada, room, sent };
   }
   const seqs = (items: Message[]) => items.map((m) => m.seq);
 
   it('last: N is the newest N messages, oldest first', async () => {
     const { chat, room } = await roomWith(9); // seqs 1..10
-    const page = await chat.history(null, room.id, { last: 3 });
+    const page = await chat.messages.history(null, room.id, { last: 3 });
     expect(seqs(page.items)).toEqual([8, 9, 10]);
     expect(page.items.map((m) => m.text)).toEqual(['m8', 'm9', 'm10']);
     expect(page.hasPreviousPage).toBe(true);
@@ -340,7 +342,7 @@ describe('history', () => {
 
   it('last covering the whole history has no previous page', async () => {
     const { chat, room } = await roomWith(2);
-    const page = await chat.history(null, room.id, { last: 10 });
+    const page = await chat.messages.history(null, room.id, { last: 10 });
     expect(seqs(page.items)).toEqual([1, 2, 3]);
     expect(page.hasPreviousPage).toBe(false);
     expect(page.hasNextPage).toBe(false);
@@ -348,15 +350,15 @@ describe('history', () => {
 
   it('first/after pages forward through the whole history without overlap', async () => {
     const { chat, room } = await roomWith(6); // seqs 1..7
-    const page1 = await chat.history(null, room.id, { first: 3 });
+    const page1 = await chat.messages.history(null, room.id, { first: 3 });
     expect(seqs(page1.items)).toEqual([1, 2, 3]);
     expect(page1.hasNextPage).toBe(true);
     expect(page1.hasPreviousPage).toBe(false);
-    const page2 = await chat.history(null, room.id, { first: 3, after: messageCursor(3) });
+    const page2 = await chat.messages.history(null, room.id, { first: 3, after: messageCursor(3) });
     expect(seqs(page2.items)).toEqual([4, 5, 6]);
     expect(page2.hasNextPage).toBe(true);
     expect(page2.hasPreviousPage).toBe(true);
-    const page3 = await chat.history(null, room.id, { first: 3, after: messageCursor(6) });
+    const page3 = await chat.messages.history(null, room.id, { first: 3, after: messageCursor(6) });
     expect(seqs(page3.items)).toEqual([7]);
     expect(page3.hasNextPage).toBe(false);
     expect(page3.hasPreviousPage).toBe(true);
@@ -364,11 +366,11 @@ describe('history', () => {
 
   it('last/before pages back from a cursor', async () => {
     const { chat, room } = await roomWith(6); // seqs 1..7
-    const page = await chat.history(null, room.id, { last: 2, before: messageCursor(6) });
+    const page = await chat.messages.history(null, room.id, { last: 2, before: messageCursor(6) });
     expect(seqs(page.items)).toEqual([4, 5]);
     expect(page.hasNextPage).toBe(true);
     expect(page.hasPreviousPage).toBe(true);
-    const oldest = await chat.history(null, room.id, { last: 5, before: messageCursor(4) });
+    const oldest = await chat.messages.history(null, room.id, { last: 5, before: messageCursor(4) });
     expect(seqs(oldest.items)).toEqual([1, 2, 3]);
     expect(oldest.hasPreviousPage).toBe(false);
     expect(oldest.hasNextPage).toBe(true);
@@ -377,31 +379,31 @@ describe('history', () => {
   it('no page arguments gives the newest default-size page', async () => {
     const h = setup({ chat: { limits: { ...defaultChatOptions.limits, defaultPageSize: 2 } } });
     const ada = await h.user();
-    const room = await h.chat.createRoom(ada);
-    for (const text of ['a', 'b', 'c']) await h.chat.sendMessage(ada, { roomId: room.id, text });
-    const page = await h.chat.history(null, room.id, {});
+    const room = await h.chat.rooms.create(ada);
+    for (const text of ['a', 'b', 'c']) await h.chat.messages.send(ada, { roomId: room.id, text });
+    const page = await h.chat.messages.history(null, room.id, {});
     expect(page.items.map((m) => m.text)).toEqual(['b', 'c']);
   });
 
   it('an empty page after the newest message has no next page', async () => {
     const { chat, room } = await roomWith(1);
-    const page = await chat.history(null, room.id, { first: 5, after: messageCursor(2) });
+    const page = await chat.messages.history(null, room.id, { first: 5, after: messageCursor(2) });
     expect(page.items).toEqual([]);
     expect(page.hasNextPage).toBe(false);
   });
 
   it('rejects bad page arguments and an unknown room', async () => {
     const { chat, room } = await roomWith(1);
-    expect(await rejection(chat.history(null, room.id, { first: 1, last: 1 }))).toBeInstanceOf(InvalidInput);
-    expect(await rejection(chat.history(null, room.id, { first: 101 }))).toBeInstanceOf(InvalidInput);
-    expect(await rejection(chat.history(null, room.id, { after: 'x' }))).toBeInstanceOf(InvalidInput);
-    expect(await rejection(chat.history(null, newId('room'), {}))).toBeInstanceOf(NotFound);
+    expect(await rejection(chat.messages.history(null, room.id, { first: 1, last: 1 }))).toBeInstanceOf(InvalidInput);
+    expect(await rejection(chat.messages.history(null, room.id, { first: 101 }))).toBeInstanceOf(InvalidInput);
+    expect(await rejection(chat.messages.history(null, room.id, { after: 'x' }))).toBeInstanceOf(InvalidInput);
+    expect(await rejection(chat.messages.history(null, newId('room'), {}))).toBeInstanceOf(NotFound);
   });
 
   it('a PUBLIC room is readable by anyone, even without a session', async () => {
     const { chat, room, user } = await roomWith(1);
-    expect((await chat.history(null, room.id, {})).items).toHaveLength(2);
-    expect((await chat.history(await user(), room.id, {})).items).toHaveLength(2);
+    expect((await chat.messages.history(null, room.id, {})).items).toHaveLength(2);
+    expect((await chat.messages.history(await user(), room.id, {})).items).toHaveLength(2);
   });
 });
 
@@ -410,56 +412,56 @@ describe('direct rooms', () => {
     const { chat, user } = setup();
     const ada = await user('Ada');
     const bob = await user('Bob');
-    const fromAda = await chat.openDirectRoom(ada, bob.id);
-    const fromBob = await chat.openDirectRoom(bob, ada.id);
-    const again = await chat.openDirectRoom(ada, bob.id);
+    const fromAda = await chat.rooms.openDirect(ada, bob.id);
+    const fromBob = await chat.rooms.openDirect(bob, ada.id);
+    const again = await chat.rooms.openDirect(ada, bob.id);
     expect(fromAda.kind).toBe('DIRECT');
     expect(fromBob.id).toBe(fromAda.id);
     expect(again.id).toBe(fromAda.id);
-    expect((await chat.memberIds(fromAda.id)).sort()).toEqual([ada.id, bob.id].sort());
+    expect((await chat.membership.memberIds(fromAda.id)).sort()).toEqual([ada.id, bob.id].sort());
   });
 
   it('concurrent opens of one pair give one room', async () => {
     const { chat, user } = setup();
     const ada = await user();
     const bob = await user();
-    const rooms = await Promise.all([chat.openDirectRoom(ada, bob.id), chat.openDirectRoom(bob, ada.id)]);
+    const rooms = await Promise.all([chat.rooms.openDirect(ada, bob.id), chat.rooms.openDirect(bob, ada.id)]);
     expect(rooms[0].id).toBe(rooms[1].id);
   });
 
   it('a self-DM has exactly one member and is stable', async () => {
     const { chat, user } = setup();
     const ada = await user('Ada');
-    const room = await chat.openDirectRoom(ada, ada.id);
-    expect((await chat.openDirectRoom(ada, ada.id)).id).toBe(room.id);
-    expect(await chat.memberIds(room.id)).toEqual([ada.id]);
-    const note = await chat.sendMessage(ada, { roomId: room.id, text: 'note to self' });
-    expect((await chat.history(ada, room.id, {})).items).toEqual([note]);
+    const room = await chat.rooms.openDirect(ada, ada.id);
+    expect((await chat.rooms.openDirect(ada, ada.id)).id).toBe(room.id);
+    expect(await chat.membership.memberIds(room.id)).toEqual([ada.id]);
+    const note = await chat.messages.send(ada, { roomId: room.id, text: 'note to self' });
+    expect((await chat.messages.history(ada, room.id, {})).items).toEqual([note]);
   });
 
   it('an unknown other user is NotFound', async () => {
     const { chat, user } = setup();
-    expect(await rejection(chat.openDirectRoom(await user(), newId('user')))).toBeInstanceOf(NotFound);
+    expect(await rejection(chat.rooms.openDirect(await user(), newId('user')))).toBeInstanceOf(NotFound);
   });
 
   it('a DIRECT room history is Forbidden to a non-member and Unauthenticated without a session', async () => {
     const { chat, user } = setup();
     const ada = await user();
     const bob = await user();
-    const room = await chat.openDirectRoom(ada, bob.id);
-    await chat.sendMessage(ada, { roomId: room.id, text: 'private' });
-    expect((await chat.history(bob, room.id, {})).items.map((m) => m.text)).toEqual(['private']);
-    expect(await rejection(chat.history(await user(), room.id, {}))).toBeInstanceOf(Forbidden);
-    expect(await rejection(chat.history(null, room.id, {}))).toBeInstanceOf(Unauthenticated);
-    expect(await rejection(chat.authorizeStream(await user(), room.id, null))).toBeInstanceOf(Forbidden);
+    const room = await chat.rooms.openDirect(ada, bob.id);
+    await chat.messages.send(ada, { roomId: room.id, text: 'private' });
+    expect((await chat.messages.history(bob, room.id, {})).items.map((m) => m.text)).toEqual(['private']);
+    expect(await rejection(chat.messages.history(await user(), room.id, {}))).toBeInstanceOf(Forbidden);
+    expect(await rejection(chat.messages.history(null, room.id, {}))).toBeInstanceOf(Unauthenticated);
+    expect(await rejection(chat.streams.messages(await user(), room.id, null))).toBeInstanceOf(Forbidden);
   });
 
   it('an outsider cannot join a DIRECT room', async () => {
     const { chat, user } = setup();
-    const room = await chat.openDirectRoom(await user(), (await user()).id);
+    const room = await chat.rooms.openDirect(await user(), (await user()).id);
     const eve = await user();
-    expect(await rejection(chat.joinRoom(eve, room.id))).toBeInstanceOf(Forbidden);
-    expect(await chat.memberIds(room.id)).not.toContain(eve.id);
+    expect(await rejection(chat.membership.join(eve, room.id))).toBeInstanceOf(Forbidden);
+    expect(await chat.membership.memberIds(room.id)).not.toContain(eve.id);
   });
 });
 
@@ -468,33 +470,33 @@ describe('users, keys and presence', () => {
     const { chat, user } = setup();
     const ada = await user();
     const key = '-----BEGIN PUBLIC KEY-----\nMFkw...\n-----END PUBLIC KEY-----';
-    expect((await chat.setPublicKey(ada, key)).publicKey).toBe(key);
-    expect((await chat.getUser(ada.id))?.publicKey).toBe(key);
-    expect(await rejection(chat.setPublicKey(null, key))).toBeInstanceOf(Unauthenticated);
-    expect(await rejection(chat.setPublicKey(ada, ''))).toBeInstanceOf(InvalidInput);
+    expect((await chat.users.setPublicKey(ada, key)).publicKey).toBe(key);
+    expect((await chat.users.get(ada.id))?.publicKey).toBe(key);
+    expect(await rejection(chat.users.setPublicKey(null, key))).toBeInstanceOf(Unauthenticated);
+    expect(await rejection(chat.users.setPublicKey(ada, ''))).toBeInstanceOf(InvalidInput);
   });
 
   it('getUsers returns the users that exist and skips unknown ids', async () => {
     const { chat, user } = setup();
     const ada = await user();
-    const found = await chat.getUsers([ada.id, newId('user')]);
+    const found = await chat.users.getMany([ada.id, newId('user')]);
     expect(found.map((u: User) => u.id)).toEqual([ada.id]);
-    expect(await chat.getUsers([])).toEqual([]);
+    expect(await chat.users.getMany([])).toEqual([]);
   });
 
   it('a user is online while any of their presences lasts', async () => {
     const { chat, user } = setup();
     const ada = await user();
-    expect(await chat.isOnline(ada.id)).toBe(false);
-    const leaveFirst = await chat.enterPresence(ada);
-    const leaveSecond = await chat.enterPresence(ada);
-    expect((await chat.availableUsers()).map((u) => u.id)).toEqual([ada.id]);
+    expect(await chat.users.isOnline(ada.id)).toBe(false);
+    const leaveFirst = await chat.users.enterPresence(ada);
+    const leaveSecond = await chat.users.enterPresence(ada);
+    expect((await chat.users.online()).map((u) => u.id)).toEqual([ada.id]);
     await leaveFirst();
     await leaveFirst(); // leaving twice counts once
-    expect(await chat.isOnline(ada.id)).toBe(true);
+    expect(await chat.users.isOnline(ada.id)).toBe(true);
     await leaveSecond();
-    expect(await chat.isOnline(ada.id)).toBe(false);
-    expect(await chat.availableUsers()).toEqual([]);
+    expect(await chat.users.isOnline(ada.id)).toBe(false);
+    expect(await chat.users.online()).toEqual([]);
   });
 });
 
@@ -503,13 +505,13 @@ describe('typing', () => {
     const { chat, user } = setup();
     const ada = await user();
     const bob = await user();
-    const room = await chat.createRoom(ada);
-    await chat.joinRoom(bob, room.id);
-    const stream = await chat.typingStream(ada, room.id);
+    const room = await chat.rooms.create(ada);
+    await chat.membership.join(bob, room.id);
+    const stream = await chat.streams.typing(ada, room.id);
     try {
-      expect(await chat.setTyping(bob, room.id, true)).toBe(true);
-      await chat.setTyping(ada, room.id, true);
-      expect(await chat.setTyping(bob, room.id, false)).toBe(false);
+      expect(await chat.typing.set(bob, room.id, true)).toBe(true);
+      await chat.typing.set(ada, room.id, true);
+      expect(await chat.typing.set(bob, room.id, false)).toBe(false);
       const received = [];
       for (let i = 0; i < 2; i++) received.push((await stream.next()).value);
       expect(received).toEqual([
@@ -524,29 +526,29 @@ describe('typing', () => {
   it('typing is never stored as a message', async () => {
     const { chat, user, allMessages } = setup();
     const ada = await user();
-    const room = await chat.createRoom(ada);
-    await chat.setTyping(ada, room.id, true);
+    const room = await chat.rooms.create(ada);
+    await chat.typing.set(ada, room.id, true);
     expect((await allMessages(room.id)).map((m) => m.kind)).toEqual(['JOINED']);
   });
 
   it('a non-member cannot signal typing; an outsider cannot watch a DIRECT room', async () => {
     const { chat, user } = setup();
     const ada = await user();
-    const room = await chat.createRoom(ada);
-    expect(await rejection(chat.setTyping(await user(), room.id, true))).toBeInstanceOf(Forbidden);
-    const dm = await chat.openDirectRoom(ada, ada.id);
-    expect(await rejection(chat.typingStream(await user(), dm.id))).toBeInstanceOf(Forbidden);
+    const room = await chat.rooms.create(ada);
+    expect(await rejection(chat.typing.set(await user(), room.id, true))).toBeInstanceOf(Forbidden);
+    const dm = await chat.rooms.openDirect(ada, ada.id);
+    expect(await rejection(chat.streams.typing(await user(), dm.id))).toBeInstanceOf(Forbidden);
   });
 
   it('a "typing" that is not renewed is followed by a "stopped" from the server', async () => {
     const { chat, user } = setup({ chat: { typing: { expiryMs: 30, bufferLimit: 10 } } });
     const ada = await user();
     const bob = await user();
-    const room = await chat.createRoom(ada);
-    await chat.joinRoom(bob, room.id);
-    const stream = await chat.typingStream(ada, room.id);
+    const room = await chat.rooms.create(ada);
+    await chat.membership.join(bob, room.id);
+    const stream = await chat.streams.typing(ada, room.id);
     try {
-      await chat.setTyping(bob, room.id, true);
+      await chat.typing.set(bob, room.id, true);
       expect((await stream.next()).value).toEqual({ userId: bob.id, typing: true });
       // Bob never says he stopped; the server says it for him.
       expect((await stream.next()).value).toEqual({ userId: bob.id, typing: false });
@@ -558,15 +560,15 @@ describe('typing', () => {
   it('a non-member of a PUBLIC room cannot watch its typing', async () => {
     const { chat, user } = setup();
     const ada = await user();
-    const room = await chat.createRoom(ada);
-    expect(await rejection(chat.typingStream(await user(), room.id))).toBeInstanceOf(Forbidden);
+    const room = await chat.rooms.create(ada);
+    expect(await rejection(chat.streams.typing(await user(), room.id))).toBeInstanceOf(Forbidden);
   });
 
   it('ending the typing stream unsubscribes from the bus', async () => {
     const { chat, user, bus } = setup();
     const ada = await user();
-    const room = await chat.createRoom(ada);
-    const stream = await chat.typingStream(ada, room.id);
+    const room = await chat.rooms.create(ada);
+    const stream = await chat.streams.typing(ada, room.id);
     // The room's typing topic, and the control topic that tells the stream of access changes.
     expect(bus.subscriptions.get(typingTopic(room.id))).toBe(1);
     expect(bus.subscriptions.get(ACCESS_TOPIC)).toBe(1);
@@ -578,21 +580,20 @@ describe('typing', () => {
 });
 
 describe('stream', () => {
-  it('authorizeStream parses the cursor and checks the room; stream replays then goes live', async () => {
+  it('opening a stream parses the cursor and checks the room; the stream replays then goes live', async () => {
     const { chat, user } = setup();
     const ada = await user();
-    const room = await chat.createRoom(ada);
-    const m2 = await chat.sendMessage(ada, { roomId: room.id, text: 'two' });
-    expect(await chat.authorizeStream(null, room.id, messageCursor(1))).toBe(1);
-    expect(await chat.authorizeStream(null, room.id, null)).toBeNull();
-    expect(await rejection(chat.authorizeStream(null, room.id, 'bad cursor'))).toBeInstanceOf(InvalidInput);
-    expect(await rejection(chat.authorizeStream(null, newId('room'), null))).toBeInstanceOf(NotFound);
+    const room = await chat.rooms.create(ada);
+    const m2 = await chat.messages.send(ada, { roomId: room.id, text: 'two' });
+    await (await chat.streams.messages(null, room.id, null)).return?.();
+    expect(await rejection(chat.streams.messages(null, room.id, 'bad cursor'))).toBeInstanceOf(InvalidInput);
+    expect(await rejection(chat.streams.messages(null, newId('room'), null))).toBeInstanceOf(NotFound);
 
-    const stream = await chat.messageStream(null, room.id, messageCursor(1));
+    const stream = await chat.streams.messages(null, room.id, messageCursor(1));
     try {
       expect((await stream.next()).value).toEqual(m2);
       const pending = stream.next();
-      const m3 = await chat.sendMessage(ada, { roomId: room.id, text: 'three' });
+      const m3 = await chat.messages.send(ada, { roomId: room.id, text: 'three' });
       expect((await pending).value).toEqual(m3);
     } finally {
       await stream.return?.();

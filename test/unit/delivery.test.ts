@@ -31,22 +31,22 @@ function setup(stream: Partial<MessageStreamOptions>) {
   };
   /** A room whose creator (JOINED, seq 1) then sent `count` messages (seq 2 to count + 1). */
   const roomWith = async (count: number) => {
-    const { user } = await chat.createSession();
-    const room = await chat.createRoom(user);
+    const { user } = await chat.sessions.create();
+    const room = await chat.rooms.create(user);
     const sent: Message[] = [];
-    for (let i = 0; i < count; i++) sent.push(await chat.sendMessage(user, { roomId: room.id, text: `m${i}` }));
+    for (let i = 0; i < count; i++) sent.push(await chat.messages.send(user, { roomId: room.id, text: `m${i}` }));
     return { user, room, sent };
   };
   const send = async (user: User, roomId: RoomId, count: number, prefix: string) => {
     const sent: Message[] = [];
-    for (let i = 0; i < count; i++) sent.push(await chat.sendMessage(user, { roomId, text: `${prefix}${i}` }));
+    for (let i = 0; i < count; i++) sent.push(await chat.messages.send(user, { roomId, text: `${prefix}${i}` }));
     return sent;
   };
   /** The whole history, oldest first, read page by page. */
   const history = async (roomId: RoomId) => {
     const all: Message[] = [];
     for (let after: string | null = null; ; ) {
-      const page = await chat.history(null, roomId, { first: 100, after });
+      const page = await chat.messages.history(null, roomId, { first: 100, after });
       all.push(...page.items);
       if (!page.hasNextPage) return all;
       after = messageCursor(page.items.at(-1)!.seq);
@@ -84,34 +84,32 @@ describe('bounded replay (maxReplay)', () => {
   it('a cursor exactly maxReplay behind is accepted and replays those messages, then goes live', async () => {
     const { chat, track, roomWith } = setup({ maxReplay: 5 });
     const { user, room, sent } = await roomWith(10); // seqs 1..11
-    const afterSeq = await chat.authorizeStream(null, room.id, messageCursor(6));
-    expect(afterSeq).toBe(6);
-    const stream = track(await chat.messageStream(null, room.id, messageCursor(afterSeq!)));
+    const stream = track(await chat.streams.messages(null, room.id, messageCursor(6)));
     expect((await take(stream, 5)).map((m) => m.id)).toEqual(sent.slice(5).map((m) => m.id));
     const pending = stream.next();
-    const live = await chat.sendMessage(user, { roomId: room.id, text: 'live' });
+    const live = await chat.messages.send(user, { roomId: room.id, text: 'live' });
     expect((await pending).value).toEqual(live);
   });
 
   it('a cursor more than maxReplay behind is BAD_USER_INPUT on "after", telling the client to page the history', async () => {
     const { chat, roomWith } = setup({ maxReplay: 5 });
     const { room } = await roomWith(10);
-    const error = await rejection(chat.authorizeStream(null, room.id, messageCursor(5)));
+    const error = await rejection(chat.streams.messages(null, room.id, messageCursor(5)));
     expect(error).toBeInstanceOf(InvalidInput);
     expect((error as InvalidInput).code).toBe('BAD_USER_INPUT');
     expect((error as InvalidInput).details).toEqual({ field: 'after' });
     expect((error as InvalidInput).message).toMatch(/more than 5 messages behind/);
-    expect(await rejection(chat.authorizeStream(null, room.id, messageCursor(0)))).toBeInstanceOf(InvalidInput);
+    expect(await rejection(chat.streams.messages(null, room.id, messageCursor(0)))).toBeInstanceOf(InvalidInput);
   });
 
   it('a cursor past the newest message (from the future, or from a longer room) is BAD_USER_INPUT', async () => {
-    const { chat, roomWith } = setup({ maxReplay: 5 });
+    const { chat, track, roomWith } = setup({ maxReplay: 5 });
     const { room } = await roomWith(2); // seqs 1..3
     const longer = await roomWith(8); // seqs 1..9
-    expect(await chat.authorizeStream(null, room.id, messageCursor(3))).toBe(3);
-    expect(await rejection(chat.authorizeStream(null, room.id, messageCursor(4)))).toBeInstanceOf(InvalidInput);
+    await track(await chat.streams.messages(null, room.id, messageCursor(3))).return?.();
+    expect(await rejection(chat.streams.messages(null, room.id, messageCursor(4)))).toBeInstanceOf(InvalidInput);
     const foreign = messageCursor(longer.sent.at(-1)!.seq);
-    const error = await rejection(chat.authorizeStream(null, room.id, foreign));
+    const error = await rejection(chat.streams.messages(null, room.id, foreign));
     expect(error).toBeInstanceOf(InvalidInput);
     expect((error as InvalidInput).details).toEqual({ field: 'after' });
   });
@@ -120,7 +118,7 @@ describe('bounded replay (maxReplay)', () => {
     const { chat, roomWith } = setup({});
     const { room } = await roomWith(1);
     for (const cursor of ['', 'not a cursor', Buffer.from('m:-1').toString('base64url'), Buffer.from('r:1').toString('base64url')]) {
-      const error = await rejection(chat.authorizeStream(null, room.id, cursor));
+      const error = await rejection(chat.streams.messages(null, room.id, cursor));
       expect(error, cursor).toBeInstanceOf(InvalidInput);
     }
   });
@@ -130,7 +128,7 @@ describe('slow consumer (bufferLimit)', () => {
   it('a stream whose reader stops ends with StreamOverflow (UNAVAILABLE, SLOW_CONSUMER); a resume from its last message recovers the rest exactly once', async () => {
     const { chat, track, roomWith, send, history } = setup({ bufferLimit: 10 });
     const { user, room } = await roomWith(0);
-    const stream = track(await chat.messageStream(null, room.id, messageCursor(1)));
+    const stream = track(await chat.streams.messages(null, room.id, messageCursor(1)));
     // The first message proves the stream is live; then the reader stops while 30 more are sent.
     const [first] = await Promise.all([take(stream, 1), send(user, room.id, 1, 'first')]);
     await send(user, room.id, 30, 'while stalled ');
@@ -142,7 +140,7 @@ describe('slow consumer (bufferLimit)', () => {
     expect((await stream.next()).done).toBe(true);
 
     const received = [...first!, ...before];
-    const resumed = track(await chat.messageStream(null, room.id, messageCursor(received.at(-1)!.seq)));
+    const resumed = track(await chat.streams.messages(null, room.id, messageCursor(received.at(-1)!.seq)));
     const all = await history(room.id);
     const rest = await take(resumed, all.length - 1 - received.length);
     expect([...received, ...rest].map((m) => m.id)).toEqual(all.slice(1).map((m) => m.id));
@@ -157,7 +155,7 @@ describe('slow consumer (bufferLimit)', () => {
   it('a reader that keeps up never overflows, however many messages pass', async () => {
     const { chat, track, roomWith, send, history } = setup({ bufferLimit: 3 });
     const { user, room } = await roomWith(0);
-    const stream = track(await chat.messageStream(null, room.id, messageCursor(1)));
+    const stream = track(await chat.streams.messages(null, room.id, messageCursor(1)));
     const received: Message[] = [];
     // Each message is read as it is sent: the buffer never holds more than one.
     for (let i = 0; i < 50; i++) {
@@ -174,7 +172,7 @@ describe('slow consumer (bufferLimit)', () => {
       { chat, rateLimiter: new RateLimiter(new MemoryRateLimitStore()), adminToken: null },
       { authorization: null, adminToken: null, clientAddress: '127.0.0.1', requestId: 'test' },
     );
-    const source = track(await subscriptionSource(ctx, user, await chat.messageStream(null, room.id, messageCursor(1))));
+    const source = track(await subscriptionSource(ctx, user, await chat.streams.messages(null, room.id, messageCursor(1))));
     expect(await presence.isOnline(user.id)).toBe(true);
 
     const [first] = await Promise.all([source.next(), send(user, room.id, 1, 'first')]);

@@ -24,17 +24,21 @@ function fakes(options: { allowed?: number; authenticate?: (token: string) => Pr
       },
     },
     chat: {
-      authenticate:
-        options.authenticate ??
-        (async (token) => {
-          if (token !== 'good') throw new Unauthenticated();
-          return alice;
-        }),
-      enterPresence: async (user) => {
-        present.push(user.name);
-        return async () => {
-          present.splice(present.indexOf(user.name), 1);
-        };
+      sessions: {
+        authenticate:
+          options.authenticate ??
+          (async (token) => {
+            if (token !== 'good') throw new Unauthenticated();
+            return alice;
+          }),
+      },
+      users: {
+        enterPresence: async (user) => {
+          present.push(user.name);
+          return async () => {
+            present.splice(present.indexOf(user.name), 1);
+          };
+        },
       },
     },
   };

@@ -1,5 +1,6 @@
 // Opening a room's live streams: the access check, the stream and the watch on that access in
 // one place, so that every live stream ends as soon as its viewer may no longer watch it.
+import type { Clock } from '../clock.js';
 import { AccessWatch, type StreamAccess } from './access-watch.js';
 import { parseMessageCursor } from '../cursor.js';
 import { Forbidden, InvalidInput, Unauthenticated } from '../errors.js';
@@ -13,6 +14,7 @@ import type { RoomAccess } from '../room-access.js';
 import { roomTypingStream, type TypingSignal, type TypingStreamOptions } from './typing-stream.js';
 
 export interface LiveStreamDeps {
+  readonly clock: Clock;
   readonly repository: Repository;
   readonly bus: EventBus;
   readonly logger: Logger;
@@ -34,14 +36,6 @@ export class LiveStreams {
     return this.watch.announce(change);
   }
 
-  /** Checks that the viewer may watch the room from `after`; the sequence number to resume after. */
-  async authorize(viewer: User | null, roomId: RoomId, after: string | null | undefined): Promise<number | null> {
-    const afterSeq = parseAfter(after);
-    const room = await this.readable(viewer, roomId);
-    if (afterSeq !== null) await this.checkResumePoint(room, afterSeq);
-    return afterSeq;
-  }
-
   /**
    * The room's messages after `after` (or from now on), then live: ordered, no gaps, no repeats.
    * Ends with FORBIDDEN (NOT_FOUND for a room that is gone) once the viewer may no longer read it,
@@ -49,7 +43,7 @@ export class LiveStreams {
    */
   async messages(viewer: User | null, roomId: RoomId, after: string | null | undefined): Promise<AsyncIterableIterator<Message>> {
     const afterSeq = parseAfter(after);
-    const { repository, bus } = this.deps;
+    const { repository, bus, clock } = this.deps;
     // A stream a member opened belongs to that membership and ends with it, in a PUBLIC room
     // too (API.md, "Access ends at once"); one opened by a reader who never joined reads on.
     let openedAsMember: boolean | null = null;
@@ -66,7 +60,7 @@ export class LiveStreams {
       },
       async (room, access) => {
         if (afterSeq !== null) await this.checkResumePoint(room, afterSeq);
-        return roomMessageStream({ repository, bus }, room.id, afterSeq, this.options.stream, access);
+        return roomMessageStream({ repository, bus, clock }, room.id, afterSeq, this.options.stream, access);
       },
     );
   }

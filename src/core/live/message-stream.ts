@@ -1,5 +1,6 @@
 // A room's messages as one ordered stream: replay from the repository after a cursor, then
 // live events from the bus, stitched so that no message is missed, repeated or reordered.
+import { systemClock, type Clock } from '../clock.js';
 import type { StreamAccess } from './access-watch.js';
 import { Unavailable } from '../errors.js';
 import { requireKeptAfter } from '../history-horizon.js';
@@ -53,7 +54,8 @@ export function messagesTopic(roomId: RoomId): string {
 interface StreamDeps {
   readonly repository: Repository;
   readonly bus: EventBus;
-  readonly now?: () => number;
+  /** @default the system clock */
+  readonly clock?: Clock;
 }
 
 /**
@@ -81,7 +83,7 @@ export function roomMessageStream(
 const RESYNC = 'resync';
 
 async function* stitch(
-  { repository, bus, now = Date.now }: StreamDeps,
+  { repository, bus, clock = systemClock }: StreamDeps,
   roomId: RoomId,
   afterSeq: number | null,
   options: MessageStreamOptions,
@@ -138,8 +140,8 @@ async function* stitch(
       if (behind || ahead.size > 0) {
         const page = await readAfter(last).catch((error: unknown) => {
           // Ride out a short outage: no hole may be skipped unread, so wait and read again.
-          unreachableSince ??= now();
-          if (!(error instanceof Unavailable) || now() - unreachableSince >= options.outageToleranceMs) throw error;
+          unreachableSince ??= clock.now();
+          if (!(error instanceof Unavailable) || clock.now() - unreachableSince >= options.outageToleranceMs) throw error;
           return null;
         });
         if (page) {
@@ -156,7 +158,7 @@ async function* stitch(
           } else {
             // The repository did not fill the hole: events were lost, perhaps a control event too.
             recheck = true;
-            if (hole?.seq !== last + 1) hole = { seq: last + 1, since: now() };
+            if (hole?.seq !== last + 1) hole = { seq: last + 1, since: clock.now() };
             const next = ahead.get(Math.min(...ahead.keys()))!;
             // A number is given up once its insert can no longer land: the deadline has passed
             // since the hole was seen, or since a later message was sent (numbers are handed
@@ -164,7 +166,7 @@ async function* stitch(
             // is trusted up to clockSkewMs).
             const sentBy = next.sentAt.getTime() + options.clockSkewMs;
             const deadline = Math.min(hole.since, sentBy) + options.gapTimeoutMs;
-            if (now() >= deadline) {
+            if (clock.now() >= deadline) {
               last = next.seq - 1;
               for (const message of takeContiguous()) {
                 if (departs(message)) await access!.verify();

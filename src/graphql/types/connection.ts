@@ -1,6 +1,6 @@
 // Relay connections: PageInfo and a helper that builds a Connection and Edge type for a node type.
 import type { ObjectRef } from '@pothos/core';
-import type { Page } from '../../core/chat.js';
+import type { Page } from '../../core/paging.js';
 import { builder, type BuilderTypes } from '../builder.js';
 
 export interface ConnectionShape<T> {

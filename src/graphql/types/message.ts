@@ -100,7 +100,7 @@ builder.queryField('messages', (t) =>
     rateLimit: { points: 120, duration: 60 },
     args: { roomId: t.arg.id({ required: true, description: 'The room.' }), ...messagePageArgs },
     resolve: async (_root, { roomId, ...page }, ctx) =>
-      toConnection(await ctx.chat.history(await ctx.viewer(), parseId('room', roomId, 'roomId'), page), messageCursorOf),
+      toConnection(await ctx.chat.messages.history(await ctx.viewer(), parseId('room', roomId, 'roomId'), page), messageCursorOf),
   }),
 );
 
@@ -118,7 +118,7 @@ builder.mutationField('sendMessage', (t) =>
       encrypted: t.arg.boolean({ description: 'True when `text` is end-to-end-encrypted ciphertext.' }),
     },
     resolve: async (_root, { roomId, ...input }, ctx) =>
-      ctx.chat.sendMessage(await ctx.viewer(), { roomId: parseId('room', roomId, 'roomId'), ...input }),
+      ctx.chat.messages.send(await ctx.viewer(), { roomId: parseId('room', roomId, 'roomId'), ...input }),
   }),
 );
 
@@ -138,7 +138,7 @@ builder.subscriptionField('messageAdded', (t) =>
     },
     subscribe: async (_root, { roomId, after }, ctx) => {
       const viewer = await ctx.viewer();
-      return subscriptionSource(ctx, viewer, await ctx.chat.messageStream(viewer, parseId('room', roomId, 'roomId'), after));
+      return subscriptionSource(ctx, viewer, await ctx.chat.streams.messages(viewer, parseId('room', roomId, 'roomId'), after));
     },
     resolve: eventOrError,
   }),

@@ -40,9 +40,9 @@ builder.queryField('node', (t) =>
         case 'user':
           return ctx.lookups.users.load(id as UserId);
         case 'room':
-          return readableRoom(ctx, await ctx.chat.getRoom(id as RoomId));
+          return readableRoom(ctx, await ctx.chat.rooms.get(id as RoomId));
         case 'message':
-          return readableMessage(ctx, await ctx.chat.getMessage(id as MessageId));
+          return readableMessage(ctx, await ctx.chat.messages.get(id as MessageId));
         default:
           return null;
       }

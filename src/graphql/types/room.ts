@@ -37,14 +37,14 @@ RoomRef.implement({
       type: [UserRef],
       description: 'Current members, in the order they joined.',
       viewerIndependent: true,
-      resolve: async (room, _args, ctx) => loadUsers(ctx, await ctx.chat.memberIds(room.id)),
+      resolve: async (room, _args, ctx) => loadUsers(ctx, await ctx.chat.membership.memberIds(room.id)),
     }),
     lastMessage: t.field({
       type: MessageRef,
       nullable: true,
       description: 'The newest message, or null in an empty room.',
       viewerIndependent: true,
-      resolve: (room, _args, ctx) => ctx.chat.lastMessage(room.id),
+      resolve: (room, _args, ctx) => ctx.chat.messages.last(room.id),
     }),
     messages: t.field({
       type: MessageConnectionRef,
@@ -56,7 +56,7 @@ RoomRef.implement({
       args: messagePageArgs,
       // Not viewer-independent: who may read a DIRECT room's history depends on the viewer.
       resolve: async (room, args, ctx) =>
-        toConnection(await ctx.chat.history(await ctx.viewer(), room.id, args), messageCursorOf),
+        toConnection(await ctx.chat.messages.history(await ctx.viewer(), room.id, args), messageCursorOf),
     }),
   }),
 });
@@ -69,7 +69,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'A room by ID; null when it does not exist or is a DIRECT room you are not in.',
     args: { id: t.arg.id({ required: true, description: 'The room\'s ID ("room_…").' }) },
-    resolve: async (_root, { id }, ctx) => readableRoom(ctx, await ctx.chat.getRoom(parseId('room', id, 'id'))),
+    resolve: async (_root, { id }, ctx) => readableRoom(ctx, await ctx.chat.rooms.get(parseId('room', id, 'id'))),
   }),
   rooms: t.field({
     type: RoomConnectionRef,
@@ -79,7 +79,7 @@ builder.queryFields((t) => ({
       first: t.arg.int({ description: 'Page size, 1–100 (default 50).' }),
       after: t.arg.string({ description: 'Cursor of the last room of the previous page.' }),
     },
-    resolve: async (_root, args, ctx) => toConnection(await ctx.chat.listRooms(args), roomCursor),
+    resolve: async (_root, args, ctx) => toConnection(await ctx.chat.rooms.list(args), roomCursor),
   }),
 }));
 
@@ -89,21 +89,21 @@ builder.mutationFields((t) => ({
     description: 'Creates a PUBLIC room and makes you its first member.',
     rateLimit: { points: 10, duration: 60 },
     args: { name: t.arg.string({ description: 'Display name, 1–64 characters; a random one when omitted.' }) },
-    resolve: async (_root, { name }, ctx) => ctx.chat.createRoom(await ctx.viewer(), name),
+    resolve: async (_root, { name }, ctx) => ctx.chat.rooms.create(await ctx.viewer(), name),
   }),
   joinRoom: t.field({
     type: RoomRef,
     description: 'Joins a PUBLIC room and posts a JOINED message; joining again changes nothing.',
     rateLimit: { points: 30, duration: 60 },
     args: { roomId: t.arg.id({ required: true, description: 'The room to join.' }) },
-    resolve: async (_root, { roomId }, ctx) => ctx.chat.joinRoom(await ctx.viewer(), parseId('room', roomId, 'roomId')),
+    resolve: async (_root, { roomId }, ctx) => ctx.chat.membership.join(await ctx.viewer(), parseId('room', roomId, 'roomId')),
   }),
   leaveRoom: t.field({
     type: RoomRef,
     description: 'Leaves a room and posts a LEFT message; leaving a room you are not in changes nothing.',
     rateLimit: { points: 30, duration: 60 },
     args: { roomId: t.arg.id({ required: true, description: 'The room to leave.' }) },
-    resolve: async (_root, { roomId }, ctx) => ctx.chat.leaveRoom(await ctx.viewer(), parseId('room', roomId, 'roomId')),
+    resolve: async (_root, { roomId }, ctx) => ctx.chat.membership.leave(await ctx.viewer(), parseId('room', roomId, 'roomId')),
   }),
   openDirectRoom: t.field({
     type: RoomRef,
@@ -111,6 +111,6 @@ builder.mutationFields((t) => ({
     rateLimit: { points: 30, duration: 60 },
     args: { userId: t.arg.id({ required: true, description: 'The other user; your own ID for a self-DM.' }) },
     resolve: async (_root, { userId }, ctx) =>
-      ctx.chat.openDirectRoom(await ctx.viewer(), parseId('user', userId, 'userId')),
+      ctx.chat.rooms.openDirect(await ctx.viewer(), parseId('user', userId, 'userId')),
   }),
 }));

@@ -17,6 +17,6 @@ builder.mutationField('createSession', (t) =>
     description: 'Creates an anonymous user and a session for it.',
     rateLimit: { points: 10, duration: 60, key: 'address' },
     args: { name: t.arg.string({ description: 'Display name, 1–64 characters; a random one when omitted.' }) },
-    resolve: (_root, { name }, ctx) => ctx.chat.createSession(name),
+    resolve: (_root, { name }, ctx) => ctx.chat.sessions.create(name),
   }),
 );

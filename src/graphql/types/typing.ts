@@ -30,7 +30,7 @@ builder.mutationField('setTyping', (t) =>
       typing: t.arg.boolean({ required: true, description: 'Whether you are typing.' }),
     },
     resolve: async (_root, { roomId, typing }, ctx) =>
-      ctx.chat.setTyping(await ctx.viewer(), parseId('room', roomId, 'roomId'), typing),
+      ctx.chat.typing.set(await ctx.viewer(), parseId('room', roomId, 'roomId'), typing),
   }),
 );
 
@@ -44,7 +44,7 @@ builder.subscriptionField('typing', (t) =>
     args: { roomId: t.arg.id({ required: true, description: 'The room.' }) },
     subscribe: async (_root, { roomId }, ctx) => {
       const viewer = await ctx.viewer();
-      return subscriptionSource(ctx, viewer, await ctx.chat.typingStream(viewer, parseId('room', roomId, 'roomId')));
+      return subscriptionSource(ctx, viewer, await ctx.chat.streams.typing(viewer, parseId('room', roomId, 'roomId')));
     },
     resolve: eventOrError,
   }),

@@ -18,7 +18,7 @@ UserRef.implement({
     online: t.boolean({
       description: 'True while the user has a signed-in WebSocket connection or a live subscription on any server instance.',
       viewerIndependent: true,
-      resolve: (user, _args, ctx) => ctx.chat.isOnline(user.id),
+      resolve: (user, _args, ctx) => ctx.chat.users.isOnline(user.id),
     }),
     publicKey: t.exposeString('publicKey', {
       nullable: true,
@@ -68,7 +68,7 @@ builder.queryFields((t) => ({
   availableUsers: t.field({
     type: [UserRef],
     description: 'Users online now (signed-in WebSocket or live subscription), on any server instance.',
-    resolve: (_root, _args, ctx) => ctx.chat.availableUsers(),
+    resolve: (_root, _args, ctx) => ctx.chat.users.online(),
   }),
 }));
 
@@ -79,7 +79,7 @@ builder.mutationField('setPublicKey', (t) =>
     rateLimit: { points: 10, duration: 60 },
     args: { publicKey: t.arg.string({ required: true, description: 'The key, in any text encoding your clients agree on.' }) },
     resolve: async (_root, { publicKey }, ctx) => {
-      const user = await ctx.chat.setPublicKey(await ctx.viewer(), publicKey);
+      const user = await ctx.chat.users.setPublicKey(await ctx.viewer(), publicKey);
       // Later fields of this request (a mutation's next step) see the new key.
       ctx.lookups.users.clear(user.id).prime(user.id, user);
       return user;
