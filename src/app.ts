@@ -72,7 +72,15 @@ async function createAdapters(config: Config, logger: Logger): Promise<Adapters>
 export async function buildApp(config: Config, logger: Logger): Promise<App> {
   checkRateLimitNames(config);
   const { repository, bus, presence, rateLimits } = await createAdapters(config, logger);
-  const chat = new Chat({ repository, bus, presence, logger }, config.chat);
+  const closeAdapters = () => Promise.allSettled([presence.close(), bus.close(), rateLimits.close(), repository.close()]);
+  let chat: Chat;
+  try {
+    // Refuses options that break an invariant of the core against these adapters.
+    chat = new Chat({ repository, bus, presence, logger }, config.chat);
+  } catch (error) {
+    await closeAdapters();
+    throw error;
+  }
   const server = createChatServer({
     chat,
     rateLimiter: new RateLimiter(rateLimits),
@@ -91,7 +99,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<App> {
       await server.close();
       // Sends that came over a socket may still be writing: let them land before the backends close.
       await chat.drain();
-      await Promise.allSettled([presence.close(), bus.close(), rateLimits.close(), repository.close()]);
+      await closeAdapters();
     },
   };
 }

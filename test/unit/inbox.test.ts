@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Inbox, inboxStream } from '../../src/core/live/inbox.js';
 import { StreamOverflow } from '../../src/core/live/stream-errors.js';
 import { createDeferred } from '../support/deferred.js';
@@ -60,11 +60,22 @@ describe('Inbox', () => {
   });
 
   it('answers timeout when nothing arrives within the timeout', async () => {
-    const inbox = new Inbox<number>(10);
-    expect(await inbox.take(5)).toEqual({ kind: 'timeout' });
-    // Still usable afterwards.
-    inbox.push(9);
-    expect(await inbox.take(5)).toEqual({ kind: 'items', items: [9] });
+    vi.useFakeTimers();
+    try {
+      const inbox = new Inbox<number>(10);
+      const taken = inbox.take(250);
+      let answer: unknown = null;
+      void taken.then((result) => (answer = result));
+      await vi.advanceTimersByTimeAsync(249);
+      expect(answer).toBeNull();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(answer).toEqual({ kind: 'timeout' });
+      // Still usable afterwards.
+      inbox.push(9);
+      expect(await inbox.take(250)).toEqual({ kind: 'items', items: [9] });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('does not wait for the timeout when items are already queued', async () => {

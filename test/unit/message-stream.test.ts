@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
 import { MemoryRepository } from '../../src/adapters/memory/memory-repository.js';
 import { newId } from '../../src/core/ids.js';
@@ -10,10 +10,11 @@ import {
 } from '../../src/core/live/message-stream.js';
 import type { Message, RoomId } from '../../src/core/model.js';
 import type { MessageRange } from '../../src/core/paging.js';
-import { HistoryTruncated } from '../../src/core/errors.js';
+import { HistoryTruncated, Unavailable } from '../../src/core/errors.js';
 import { StreamOverflow } from '../../src/core/live/stream-errors.js';
 import { AsyncQueue } from '../support/async-queue.js';
 import { LossyEventBus } from '../support/lossy-event-bus.js';
+import { rejection } from '../support/rejection.js';
 
 /** A MemoryRepository that reports every listMessages call once it has answered. */
 class ObservedRepository extends MemoryRepository {
@@ -24,8 +25,11 @@ class ObservedRepository extends MemoryRepository {
   readonly reads = new AsyncQueue<{ roomId: RoomId; range: MessageRange; seqs: number[] }>();
   /** Runs (once) before the next listMessages call is answered. */
   beforeNextRead: (() => Promise<void>) | null = null;
+  /** While true, listMessages fails as an unreachable database does. */
+  unreachable = false;
 
   override async listMessages(roomId: RoomId, range: MessageRange): Promise<Message[]> {
+    if (this.unreachable) throw new Unavailable('database');
     const hook = this.beforeNextRead;
     this.beforeNextRead = null;
     if (hook) await hook();
@@ -35,13 +39,36 @@ class ObservedRepository extends MemoryRepository {
   }
 }
 
-/** Lets every queued callback run (the memory adapters never wait on I/O). */
+/** Lets every queued callback run (the memory adapters never wait on I/O; setImmediate is not faked). */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** True while `promise` has not settled, once everything queued has run. */
+async function isPending(promise: Promise<unknown>): Promise<boolean> {
+  await settle();
+  const pending = Symbol('pending');
+  return (await Promise.race([promise, pending]).catch(() => null)) === pending;
+}
+
+/** Moves the clock on by `ms`, then gives what `promise` settled with; fails at once if it has not. */
+async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  await vi.advanceTimersByTimeAsync(ms);
+  if (await isPending(promise)) throw new Error(`still pending after ${ms} ms`);
+  return promise;
+}
+
+const { gapTimeoutMs, gapRetryMs, clockSkewMs, outageToleranceMs } = defaultMessageStreamOptions;
 
 const streams: AsyncIterableIterator<Message>[] = [];
 
+// The gap and outage deadlines run on a fake clock (timers and Date, which the stream's clock
+// reads): the tests use the real default durations and wait for none of them.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+});
+
 afterEach(async () => {
   await Promise.all(streams.splice(0).map((stream) => stream.return?.()));
+  vi.useRealTimers();
 });
 
 async function setup(options: Partial<MessageStreamOptions> = {}, store: { maxMessages?: number } = {}) {
@@ -103,15 +130,20 @@ async function setup(options: Partial<MessageStreamOptions> = {}, store: { maxMe
   return h;
 }
 
+/** The next `count` messages of the stream. */
+async function take(stream: AsyncIterableIterator<Message>, count: number): Promise<Message[]> {
+  const messages: Message[] = [];
+  while (messages.length < count) {
+    const result = await stream.next();
+    if (result.done) throw new Error(`stream ended after ${JSON.stringify(messages.map((m) => m.seq))}`);
+    messages.push(result.value);
+  }
+  return messages;
+}
+
 /** The seqs of the next `count` messages of the stream. */
 async function takeSeqs(stream: AsyncIterableIterator<Message>, count: number): Promise<number[]> {
-  const seqs: number[] = [];
-  while (seqs.length < count) {
-    const result = await stream.next();
-    if (result.done) throw new Error(`stream ended after ${JSON.stringify(seqs)}`);
-    seqs.push(result.value.seq);
-  }
-  return seqs;
+  return (await take(stream, count)).map((message) => message.seq);
 }
 
 /** The seqs the stream delivers up to and including the first one at or past `lastSeq`. */
@@ -209,43 +241,42 @@ describe('roomMessageStream', () => {
     expect(head.value?.seq).toBe(1);
   });
 
+  // The repair tests allow until just before the gap timeout, when the hole would be skipped.
   it('repairs a dropped live event from the repository', async () => {
-    const h = await setup({ gapTimeoutMs: 200, gapRetryMs: 20 });
+    const h = await setup();
     h.bus.dropSeqs.add(3);
     const { stream, first } = await openLive(h, 0);
     const written = await h.write(5);
     const head = await first;
     expect(head.value?.seq).toBe(1);
-    const rest: Message[] = [];
-    for (let i = 0; i < 4; i++) rest.push((await stream.next()).value as Message);
+    const rest = await within(gapTimeoutMs - 1, take(stream, 4));
     expect(rest.map((m) => m.seq)).toEqual([2, 3, 4, 5]);
     expect(rest[1]).toEqual(written[2]);
   });
 
   it('repairs several dropped events, including a run of them', async () => {
-    const h = await setup({ gapTimeoutMs: 200, gapRetryMs: 20 });
+    const h = await setup();
     for (const seq of [2, 4, 5, 6]) h.bus.dropSeqs.add(seq);
     const { stream, first } = await openLive(h, null);
     await h.write(8);
     expect((await first).value?.seq).toBe(1);
-    expect(await takeSeqs(stream, 7)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    expect(await within(gapTimeoutMs - 1, takeSeqs(stream, 7))).toEqual([2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('recovers a dropped newest message once the next one arrives', async () => {
-    const h = await setup({ gapTimeoutMs: 200, gapRetryMs: 20 });
+    const h = await setup();
     h.bus.dropSeqs.add(2);
     const { stream, first } = await openLive(h, null);
     await h.write(2);
     expect((await first).value?.seq).toBe(1);
     const pending = stream.next();
     await h.write(1);
-    expect((await pending).value?.seq).toBe(2);
+    expect((await within(gapTimeoutMs - 1, pending)).value?.seq).toBe(2);
     expect(await takeSeqs(stream, 1)).toEqual([3]);
   });
 
   it('waits for a hole whose insert is still running, then delivers it in order', async () => {
-    // A deadline far beyond the test: the hole must be filled, never skipped.
-    const h = await setup({ gapTimeoutMs: 60_000, gapRetryMs: 20 });
+    const h = await setup();
     const { stream, first } = await openLive(h, null);
     await h.write(2);
     const inFlight = await h.allocate(); // 3: reserved, not stored yet
@@ -258,25 +289,34 @@ describe('roomMessageStream', () => {
       const read = await h.repository.reads.next();
       if (read.range.afterSeq === 2 && !read.seqs.includes(3)) break;
     }
-    // ... then the insert lands, without any event: the next repository read finds it.
+    // ... nor in the reads that follow, for a while ...
+    await vi.advanceTimersByTimeAsync(4_500);
+    expect(await isPending(rest)).toBe(true);
+    // ... then the insert lands, late but inside the gap timeout, without any event: the next
+    // repository read finds it.
     await h.insert(inFlight);
-    expect(await rest).toEqual([3, 4]);
+    expect(await within(gapRetryMs, rest)).toEqual([3, 4]);
   });
 
   it('skips a hole whose message never lands, after the gap timeout, and keeps going', async () => {
-    const h = await setup({ gapTimeoutMs: 200, gapRetryMs: 20 });
+    const h = await setup();
     const { stream, first } = await openLive(h, null);
     await h.write(2);
     await h.allocate(); // 3: its insert failed for good
     await h.write(2);
     expect((await first).value?.seq).toBe(1);
-    expect(await takeSeqs(stream, 3)).toEqual([2, 4, 5]);
+    const seen = takeSeqs(stream, 3);
+    // Re-read every gapRetryMs, and not given up before the gap timeout ...
+    await vi.advanceTimersByTimeAsync(gapTimeoutMs - gapRetryMs);
+    expect(await isPending(seen)).toBe(true);
+    // ... but at the read that finds it has passed.
+    expect(await within(gapRetryMs, seen)).toEqual([2, 4, 5]);
     await h.write(1);
     expect(await takeSeqs(stream, 1)).toEqual([6]);
   });
 
   it('gives each later hole its own deadline after skipping one', async () => {
-    const h = await setup({ gapTimeoutMs: 200, gapRetryMs: 20 });
+    const h = await setup();
     const { stream, first } = await openLive(h, null);
     await h.write(1);
     await h.allocate(); // 2 never lands
@@ -284,11 +324,17 @@ describe('roomMessageStream', () => {
     await h.allocate(); // 4 never lands
     await h.write(1); // 5
     expect((await first).value?.seq).toBe(1);
-    expect(await takeSeqs(stream, 2)).toEqual([3, 5]);
+    expect(await within(gapTimeoutMs, takeSeqs(stream, 1))).toEqual([3]);
+    // 4 is a hole of its own from here: not skipped along with 2. Its insert began before 5 was
+    // sent (at 0, trusted up to clockSkewMs), so it is given up at clockSkewMs + gapTimeoutMs.
+    const fifth = takeSeqs(stream, 1);
+    await vi.advanceTimersByTimeAsync(clockSkewMs - gapRetryMs);
+    expect(await isPending(fifth)).toBe(true);
+    expect(await within(gapRetryMs, fifth)).toEqual([5]);
   });
 
   it('does not skip a replayed hole whose insert lands late (replay is gap-checked too)', async () => {
-    const h = await setup({ gapTimeoutMs: 60_000, gapRetryMs: 20 });
+    const h = await setup();
     await h.write(2);
     const inFlight = await h.allocate(); // 3: reserved by a send that has not stored it yet
     await h.write(1); // 4: a later send that finished first
@@ -296,7 +342,8 @@ describe('roomMessageStream', () => {
     const seen = takeThrough(stream, 5);
     // The replay read ran while 3 was missing ...
     await h.repository.reads.next();
-    // ... then 3 is stored and published, and another message follows.
+    await vi.advanceTimersByTimeAsync(4_500);
+    // ... then, late but inside the gap timeout, 3 is stored and published, and another message follows.
     await h.publish(await h.insert(inFlight));
     await h.write(1);
     expect(await seen).toEqual([1, 2, 3, 4, 5]);
@@ -340,13 +387,43 @@ describe('roomMessageStream', () => {
   });
 
   it('return() ends a stream that is waiting on a hole', async () => {
-    const h = await setup({ gapTimeoutMs: 60_000, gapRetryMs: 20 });
+    const h = await setup();
     const { stream, first } = await openLive(h, null);
     await h.allocate();
     await h.write(1); // 2, ahead of the hole at 1
     const returned = await stream.return!();
     expect(returned.done).toBe(true);
     expect((await first).done).toBe(true);
+    expect(h.bus.activeSubscriptions).toBe(0);
+  });
+
+  /** A live stream that got 1, then lost 2 on the bus while the repository is unreachable. */
+  async function needingUnreachableRepository() {
+    const h = await setup();
+    h.bus.dropSeqs.add(2);
+    const { stream, first } = await openLive(h, null);
+    await h.write(1);
+    expect((await first).value?.seq).toBe(1);
+    h.repository.unreachable = true;
+    await h.write(2); // 2 is lost, 3 arrives: 2 must be read back, and cannot be yet
+    return { h, stream };
+  }
+
+  it('rides out a repository outage shorter than outageToleranceMs, then repairs from it', async () => {
+    const { h, stream } = await needingUnreachableRepository();
+    const rest = takeSeqs(stream, 2);
+    await vi.advanceTimersByTimeAsync(outageToleranceMs - gapRetryMs);
+    expect(await isPending(rest)).toBe(true);
+    h.repository.unreachable = false;
+    expect(await within(gapRetryMs, rest)).toEqual([2, 3]);
+  });
+
+  it('ends with Unavailable once the repository stays unreachable for outageToleranceMs', async () => {
+    const { h, stream } = await needingUnreachableRepository();
+    const ends = rejection(stream.next());
+    await vi.advanceTimersByTimeAsync(outageToleranceMs - gapRetryMs);
+    expect(await isPending(ends)).toBe(true);
+    expect(await within(gapRetryMs, ends)).toBeInstanceOf(Unavailable);
     expect(h.bus.activeSubscriptions).toBe(0);
   });
 

@@ -23,6 +23,8 @@ export interface MemoryRepositoryOptions {
 }
 
 export class MemoryRepository implements Repository {
+  /** An insert is stored before its call returns: no insert is ever still running later. */
+  readonly insertDeadlineMs: number = 0;
   private readonly users = new Map<UserId, User>();
   private readonly sessions = new Map<string, Session>();
   private readonly rooms = new Map<RoomId, RoomState>();

@@ -12,9 +12,9 @@ import { databaseInUrl } from './mongo-url.js';
  * these). A message insert waits for its batch's round at most as long as any operation waits
  * for a pooled connection (0.5 s, else it fails unwritten); the round is sent within selection
  * + checkout = 2.5 s of its start and the server abandons it 1.5 s after receiving it, so the
- * message lands within about 4.5 s of the call or never, and the caller hears within 5 s:
- * inside the message stream's 5 s gap timeout, so a number the stream has skipped as a hole
- * never shows up afterwards.
+ * message lands within about 4.5 s of the call or never (the repository's `insertDeadlineMs`),
+ * and the caller hears within 5 s. The Chat refuses to start unless the message stream's gap
+ * timeout is longer, so a number the stream has skipped as a hole never shows up afterwards.
  */
 const serverSelectionTimeoutMs = 2_000;
 const connectTimeoutMs = 2_000;

@@ -21,6 +21,7 @@ import {
   toUserDoc,
 } from './documents.js';
 import { InsertBatcher } from './insert-batcher.js';
+import { insertDeadlineMs } from './insert-deadline.js';
 import { isDuplicateKey, translateMongoError } from './mongo-errors.js';
 import { historyQuery, publicRoomsQuery } from './queries.js';
 import { claimSeqRange } from './seq-claims.js';
@@ -36,6 +37,8 @@ export interface MongoRepositoryTimeouts {
 }
 
 export class MongoRepository implements Repository {
+  /** From the batcher's queue timeout, the client's selection and checkout timeouts and maxTimeMS. */
+  readonly insertDeadlineMs: number;
   private readonly collections: ChatCollections;
   private readonly ops: { readonly maxTimeMS: number };
   /** Concurrent sends share one insertMany; each still waits for the write that carried it. */
@@ -62,6 +65,13 @@ export class MongoRepository implements Repository {
     this.messageInserts = new InsertBatcher(this.collections.messages, {
       ...this.ops,
       queueTimeoutMs: timeouts.insertQueueTimeoutMs,
+    });
+    this.insertDeadlineMs = insertDeadlineMs({
+      queueTimeoutMs: timeouts.insertQueueTimeoutMs,
+      serverSelectionTimeoutMs: client.options.serverSelectionTimeoutMS,
+      connectionCheckoutTimeoutMs: client.options.waitQueueTimeoutMS,
+      operationTimeoutMs: timeouts.operationTimeoutMs,
+      retryWrites: client.options.retryWrites,
     });
   }
 

@@ -5,7 +5,7 @@ import { AccessWatch, type StreamAccess } from './access-watch.js';
 import { parseMessageCursor } from '../cursor.js';
 import { Forbidden, InvalidInput, Unauthenticated } from '../errors.js';
 import { requireKeptAfter } from '../history-horizon.js';
-import { roomMessageStream, type MessageStreamOptions } from './message-stream.js';
+import { requireGapTimeoutPastInsertDeadline, roomMessageStream, type MessageStreamOptions } from './message-stream.js';
 import type { AccessChange, Message, Room, RoomId, User } from '../model.js';
 import type { EventBus } from '../ports/event-bus.js';
 import type { Logger } from '../ports/logger.js';
@@ -28,6 +28,7 @@ export class LiveStreams {
     private readonly deps: LiveStreamDeps,
     private readonly options: { readonly stream: MessageStreamOptions; readonly typing: TypingStreamOptions },
   ) {
+    requireGapTimeoutPastInsertDeadline(options.stream, deps.repository);
     this.watch = new AccessWatch(deps.bus, deps.logger);
   }
 

@@ -22,7 +22,8 @@ export interface MessageStreamOptions {
   readonly maxReplay: number;
   /**
    * How long a hole in the sequence is waited on before it is skipped. It must exceed the
-   * repository's insert deadline: a number whose insert is still running fills in later.
+   * repository's `insertDeadlineMs` (a number whose insert is still running fills in later):
+   * checked by `requireGapTimeoutPastInsertDeadline` when the live streams are set up.
    * @default 5000
    */
   readonly gapTimeoutMs: number;
@@ -46,6 +47,22 @@ export const defaultMessageStreamOptions: MessageStreamOptions = {
   clockSkewMs: 2000,
   outageToleranceMs: 30_000,
 };
+
+/**
+ * Throws unless the gap timeout outlasts the repository's insert deadline. Shorter, a stream
+ * could skip a number whose insert then lands: a message lost to it for good. A deployment
+ * configured so fails at start instead.
+ */
+export function requireGapTimeoutPastInsertDeadline(
+  options: Pick<MessageStreamOptions, 'gapTimeoutMs'>,
+  repository: Pick<Repository, 'insertDeadlineMs'>,
+): void {
+  if (options.gapTimeoutMs > repository.insertDeadlineMs) return;
+  throw new Error(
+    `Invalid configuration: the message stream's gapTimeoutMs (${options.gapTimeoutMs} ms) must exceed the ` +
+      `repository's insertDeadlineMs (${repository.insertDeadlineMs} ms), or a stream may skip a message that is stored later.`,
+  );
+}
 
 export function messagesTopic(roomId: RoomId): string {
   return `messages:${roomId}`;

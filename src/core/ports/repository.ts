@@ -10,6 +10,14 @@ import type { MessageRange } from '../paging.js';
  * where a unique key is documented.
  */
 export interface Repository {
+  /**
+   * The longest, in ms, after `insertMessage` was called that its message can still be stored.
+   * Past it, the message is stored or never will be (the call may take longer to tell). The
+   * message streams skip a hole in the numbers only after a longer wait, so that a message
+   * whose insert is still running is never skipped and then stored. Infinity when unbounded.
+   */
+  readonly insertDeadlineMs: number;
+
   createUser(user: User): Promise<void>;
   getUser(id: UserId): Promise<User | null>;
   /** The users that exist among `ids`, in no particular order. */
