@@ -1,7 +1,9 @@
 // Membership through the chat, which wires it to the message writer (JOINED, LEFT) and the live streams.
 import { describe, expect, it } from 'vitest';
-import { Forbidden, NotFound, Unauthenticated } from '../../../src/core/errors.js';
+import { MemoryRepository } from '../../../src/adapters/memory/memory-repository.js';
+import { Forbidden, NotFound, Unauthenticated, Unavailable } from '../../../src/core/errors.js';
 import { newId } from '../../../src/core/ids.js';
+import type { Message } from '../../../src/core/model.js';
 import { chatFixture as setup } from '../../support/chat-fixture.js';
 import { rejection } from '../../support/rejection.js';
 
@@ -57,5 +59,45 @@ describe('joining and leaving', () => {
     const eve = await user();
     expect(await rejection(chat.membership.join(eve, room.id))).toBeInstanceOf(Forbidden);
     expect(await chat.membership.memberIds(room.id)).not.toContain(eve.id);
+  });
+});
+
+/** A memory repository that refuses to store messages while told to, as a store that went down. */
+class FailingInserts extends MemoryRepository {
+  failing = false;
+
+  override async insertMessage(message: Message): Promise<void> {
+    if (this.failing) throw new Unavailable('message store');
+    await super.insertMessage(message);
+  }
+}
+
+describe('when the system message cannot be stored', () => {
+  it('a join whose JOINED fails is taken back: no member without their JOINED', async () => {
+    const repository = new FailingInserts();
+    const { chat, user, allMessages } = setup({ repository });
+    const owner = await user();
+    const bob = await user();
+    const room = await chat.rooms.create(owner);
+    repository.failing = true;
+    expect(await rejection(chat.membership.join(bob, room.id))).toBeInstanceOf(Unavailable);
+    expect(await chat.membership.memberIds(room.id)).toEqual([owner.id]);
+    repository.failing = false;
+    await chat.membership.join(bob, room.id);
+    expect((await allMessages(room.id)).filter((m) => m.kind === 'JOINED' && m.subjectId === bob.id)).toHaveLength(1);
+  });
+
+  it('a leave whose LEFT fails still ends the leaver\'s live streams of the room', async () => {
+    const repository = new FailingInserts();
+    const { chat, user } = setup({ repository });
+    const ada = await user();
+    const bob = await user();
+    const room = await chat.rooms.openDirect(ada, bob.id);
+    const bobs = await chat.streams.messages(bob, room.id, null);
+    const bobWaits = bobs.next();
+    repository.failing = true;
+    expect(await rejection(chat.membership.leave(bob, room.id))).toBeInstanceOf(Unavailable);
+    expect(await rejection(bobWaits)).toBeInstanceOf(Forbidden);
+    expect((await bobs.next()).done).toBe(true);
   });
 });
