@@ -1,10 +1,10 @@
 // Opening a room's live streams through the chat: the access check, then the stream itself.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { messageCursor } from '../../src/core/cursor.js';
 import { Forbidden, InvalidInput, NotFound } from '../../src/core/errors.js';
 import { newId } from '../../src/core/ids.js';
 import { ACCESS_TOPIC } from '../../src/core/live/access-watch.js';
-import { typingTopic } from '../../src/core/live/typing-stream.js';
+import { defaultTypingStreamOptions, typingTopic } from '../../src/core/live/typing-stream.js';
 import { chatFixture as setup } from '../support/chat-fixture.js';
 import { rejection } from '../support/rejection.js';
 
@@ -17,19 +17,23 @@ describe('typing stream', () => {
   });
 
   it('a "typing" that is not renewed is followed by a "stopped" from the server', async () => {
-    const { chat, user } = setup({ chat: { typing: { expiryMs: 30, bufferLimit: 10 } } });
+    const { chat, user } = setup();
     const ada = await user();
     const bob = await user();
     const room = await chat.rooms.create(ada);
     await chat.membership.join(bob, room.id);
+    vi.useFakeTimers();
     const stream = await chat.streams.typing(ada, room.id);
     try {
       await chat.typing.set(bob, room.id, true);
       expect((await stream.next()).value).toEqual({ userId: bob.id, typing: true });
-      // Bob never says he stopped; the server says it for him.
-      expect((await stream.next()).value).toEqual({ userId: bob.id, typing: false });
+      // Bob never says he stopped; the server says it for him once the expiry has passed.
+      const stopped = stream.next();
+      await vi.advanceTimersByTimeAsync(defaultTypingStreamOptions.expiryMs);
+      expect((await stopped).value).toEqual({ userId: bob.id, typing: false });
     } finally {
       await stream.return?.();
+      vi.useRealTimers();
     }
   });
 

@@ -35,6 +35,12 @@ export class Membership {
     if (await this.deps.repository.removeMember(room.id, user.id)) {
       try {
         await this.writer.post(room.id, { kind: 'LEFT', authorId: null, subjectId: user.id, text: `${user.name} left` });
+      } catch (error) {
+        // Without its LEFT the leave would be half-written (and a retry would find no member to
+        // remove, so the LEFT would never be posted): take it back, as a failed join is. The
+        // member rejoins at the end of the join order.
+        await this.deps.repository.addMember(room.id, user.id, new Date(this.deps.clock.now())).catch(() => undefined);
+        throw error;
       } finally {
         // Answered only once every instance was told: its streams of this room end before a later message.
         await this.live.announce({ roomId: room.id, userId: user.id });
