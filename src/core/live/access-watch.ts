@@ -23,12 +23,33 @@ export interface StreamAccess {
   release(): void;
 }
 
-interface Watcher {
-  readonly roomId: RoomId;
-  readonly userId: UserId | null;
+/**
+ * One watched stream: its place in the registry and its StreamAccess in one object (a class,
+ * not an object of closures: one lives per live stream, and its methods are shared).
+ */
+class Watcher implements StreamAccess {
   /** Set by a change heard before the stream attached. */
-  changed: boolean;
-  onChange: (() => void) | null;
+  changed = false;
+  onChange: (() => void) | null = null;
+  private released = false;
+
+  constructor(
+    private readonly registry: AccessWatch,
+    readonly roomId: RoomId,
+    readonly viewerId: UserId | null,
+    readonly verify: () => Promise<void>,
+  ) {}
+
+  attach(onChange: () => void): void {
+    this.onChange = onChange;
+    if (this.changed) onChange();
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.registry.remove(this);
+  }
 }
 
 /**
@@ -63,29 +84,15 @@ export class AccessWatch {
    * not missed. Rejects (watching nothing) when the bus cannot subscribe.
    */
   async open(userId: UserId | null, roomId: RoomId, verify: () => Promise<void>): Promise<StreamAccess> {
-    const watcher: Watcher = { roomId, userId, changed: false, onChange: null };
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      this.remove(watcher);
-    };
+    const watcher = new Watcher(this, roomId, userId, verify);
     this.add(watcher);
     try {
       await this.listening();
     } catch (error) {
-      release();
+      watcher.release();
       throw error;
     }
-    return {
-      viewerId: userId,
-      verify,
-      attach(onChange) {
-        watcher.onChange = onChange;
-        if (watcher.changed) onChange();
-      },
-      release,
-    };
+    return watcher;
   }
 
   private listening(): Promise<Unsubscribe> {
@@ -111,13 +118,14 @@ export class AccessWatch {
   private add(watcher: Watcher): void {
     this.watched += 1;
     addTo(this.byRoom, watcher.roomId, watcher);
-    if (watcher.userId !== null) addTo(this.byUser, watcher.userId, watcher);
+    if (watcher.viewerId !== null) addTo(this.byUser, watcher.viewerId, watcher);
   }
 
-  private remove(watcher: Watcher): void {
+  /** For Watcher.release only. */
+  remove(watcher: Watcher): void {
     this.watched -= 1;
     removeFrom(this.byRoom, watcher.roomId, watcher);
-    if (watcher.userId !== null) removeFrom(this.byUser, watcher.userId, watcher);
+    if (watcher.viewerId !== null) removeFrom(this.byUser, watcher.viewerId, watcher);
     if (this.watched > 0 || !this.subscription) return;
     const subscription = this.subscription;
     this.subscription = null;

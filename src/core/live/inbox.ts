@@ -62,23 +62,28 @@ export class Inbox<T> {
 /**
  * Wraps a generator that waits on `inbox` so that `return()` ends that wait at once:
  * an async generator cannot be stopped while it awaits, so closing the inbox wakes it.
- * `release` runs on `return()` and `throw()` too, for a generator that never started (whose
+ * `releasable.release()` runs on `return()` and `throw()` too, for a generator that never started (whose
  * `finally` never runs). A class, not an object of closures: one lives per subscription, and
  * methods are shared.
  */
 export function closingIterator<T>(
   inbox: Inbox<unknown>,
   generator: AsyncGenerator<T, void, undefined>,
-  release?: () => void,
+  releasable: Releasable | null = null,
 ): AsyncIterableIterator<T> {
-  return new ClosingIterator(inbox, generator, release);
+  return new ClosingIterator(inbox, generator, releasable);
+}
+
+/** What a stream lets go of when it ends (its access watch). */
+interface Releasable {
+  release(): void;
 }
 
 class ClosingIterator<T> implements AsyncIterableIterator<T> {
   constructor(
     private readonly inbox: Inbox<unknown>,
     private readonly generator: AsyncGenerator<T, void, undefined>,
-    private readonly release: (() => void) | undefined,
+    private readonly releasable: Releasable | null,
   ) {}
 
   next(): Promise<IteratorResult<T>> {
@@ -87,13 +92,13 @@ class ClosingIterator<T> implements AsyncIterableIterator<T> {
 
   return(value?: unknown): Promise<IteratorResult<T>> {
     this.inbox.close();
-    this.release?.();
+    this.releasable?.release();
     return this.generator.return(value as undefined);
   }
 
   throw(error?: unknown): Promise<IteratorResult<T>> {
     this.inbox.close();
-    this.release?.();
+    this.releasable?.release();
     return this.generator.throw(error);
   }
 
@@ -132,5 +137,5 @@ export function inboxStream<T>(
       await unsubscribe();
     }
   }
-  return closingIterator(inbox, drain(), access?.release);
+  return closingIterator(inbox, drain(), access);
 }

@@ -93,7 +93,7 @@ export function roomMessageStream(
 ): AsyncIterableIterator<Message> {
   const inbox = new Inbox<Message | typeof RESYNC | typeof ACCESS_CHECK>(options.bufferLimit);
   access?.attach(() => inbox.push(ACCESS_CHECK));
-  return closingIterator(inbox, stitch(deps, roomId, afterSeq, options, inbox, access), access?.release);
+  return closingIterator(inbox, stitch(deps, roomId, afterSeq, options, inbox, access), access);
 }
 
 /** Pushed into a stream's inbox when the bus reconnected: events may have been lost meanwhile. */
