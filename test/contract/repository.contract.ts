@@ -5,6 +5,7 @@ import { Conflict } from '../../src/core/errors.js';
 import { newId } from '../../src/core/ids.js';
 import {
   isChangeItem,
+  isRoomChange,
   type Message,
   type MessageId,
   type Room,
@@ -68,6 +69,14 @@ export function aChange(roomId: RoomId, seq: number, messageId: MessageId, overr
 /** An edit of the message `messageId` to `text`. */
 export function anEdit(roomId: RoomId, seq: number, messageId: MessageId, text: string): RoomChange {
   return aChange(roomId, seq, messageId, { kind: 'MESSAGE_EDITED', text, encrypted: false });
+}
+
+/** Stores `entries` one after the other, each a message or a change. */
+export async function storeInOrder(repository: Repository, entries: readonly (Message | RoomChange)[]): Promise<void> {
+  for (const entry of entries) {
+    if (isRoomChange(entry)) await repository.insertChange(entry);
+    else await repository.insertMessage(entry);
+  }
 }
 
 export function timelineSeqs(items: readonly TimelineItem[]): number[] {
@@ -586,13 +595,7 @@ export function describeRepositoryContract(name: string, create: () => Promise<R
         await repo.createRoom(other);
       });
 
-      /** Stores `entries` in the given order, each a message or a change. */
-      async function store(...entries: (Message | RoomChange)[]): Promise<void> {
-        for (const entry of entries) {
-          if ('messageId' in entry) await repo.insertChange(entry);
-          else await repo.insertMessage(entry);
-        }
-      }
+      const store = (...entries: (Message | RoomChange)[]) => storeInOrder(repo, entries);
 
       it('lists messages and changes together in seq order, whatever the insertion order', async () => {
         const [first, third, sixth] = [aMessage(room.id, 1), aMessage(room.id, 3), aMessage(room.id, 6)];

@@ -5,7 +5,7 @@ import { MemoryRepository } from '../../src/adapters/memory/memory-repository.js
 import { Conflict } from '../../src/core/errors.js';
 import { newId } from '../../src/core/ids.js';
 import type { Message, Room } from '../../src/core/model.js';
-import { aChange, aMessage, aRoom, range, timelineSeqs } from '../contract/repository.contract.js';
+import { aChange, aMessage, aRoom, range, storeInOrder, timelineSeqs } from '../contract/repository.contract.js';
 
 const alice = newId('user');
 const seqs = (messages: readonly Message[]) => messages.map((message) => message.seq);
@@ -14,6 +14,34 @@ async function boundedWith(maxMessages: number, ...rooms: Room[]) {
   const repository = new MemoryRepository({ maxMessages });
   for (const room of rooms) await repository.createRoom(room);
   return repository;
+}
+
+/**
+ * Stores 20,000 entries numbered 1, 2, 3, … per room in three rooms, unevenly, under a bound of
+ * 1,000; then every room keeps an unbroken run from its history start to its newest number,
+ * and all rooms together hold exactly the bound.
+ */
+async function expectBoundHeldThroughManyDrops(
+  insert: (repository: MemoryRepository, room: Room, seq: number) => Promise<void>,
+  kept: (repository: MemoryRepository, room: Room) => Promise<number[]>,
+): Promise<void> {
+  const rooms = [aRoom(), aRoom(), aRoom()];
+  const repository = await boundedWith(1000, ...rooms);
+  const next = new Map(rooms.map((room) => [room.id, 1]));
+  for (let i = 0; i < 20_000; i++) {
+    const room = rooms[i % 7 === 0 ? 0 : i % 2 === 0 ? 1 : 2]!;
+    const seq = next.get(room.id)!;
+    next.set(room.id, seq + 1);
+    await insert(repository, room, seq);
+  }
+  let held = 0;
+  for (const room of rooms) {
+    const seqsKept = await kept(repository, room);
+    held += seqsKept.length;
+    const start = await repository.historyStart(room.id);
+    expect(seqsKept).toEqual(Array.from({ length: next.get(room.id)! - start }, (_, i) => start + i));
+  }
+  expect(held).toBe(1000);
 }
 
 describe('MemoryRepository bounded by maxMessages', () => {
@@ -87,33 +115,17 @@ describe('MemoryRepository bounded by maxMessages', () => {
   });
 
   it('holds exactly the bound through many drops (the compaction of its queues keeps order)', async () => {
-    const rooms = [aRoom(), aRoom(), aRoom()];
-    const repository = await boundedWith(1000, ...rooms);
-    const next = new Map(rooms.map((room) => [room.id, 1]));
-    for (let i = 0; i < 20_000; i++) {
-      const room = rooms[i % 7 === 0 ? 0 : i % 2 === 0 ? 1 : 2]!;
-      const seq = next.get(room.id)!;
-      next.set(room.id, seq + 1);
-      await repository.insertMessage(aMessage(room.id, seq));
-    }
-    let held = 0;
-    for (const room of rooms) {
-      const kept = seqs(await repository.listMessages(room.id, range('start', 100_000)));
-      held += kept.length;
-      const start = await repository.historyStart(room.id);
-      // An unbroken run from the history start up to the room's newest message.
-      expect(kept).toEqual(Array.from({ length: next.get(room.id)! - start }, (_, i) => start + i));
-    }
-    expect(held).toBe(1000);
+    await expectBoundHeldThroughManyDrops(
+      (repository, room, seq) => repository.insertMessage(aMessage(room.id, seq)),
+      async (repository, room) => seqs(await repository.listMessages(room.id, range('start', 100_000))),
+    );
   });
 
   it('counts changes toward the bound with messages', async () => {
     const room = aRoom();
     const repository = await boundedWith(3, room);
     const first = aMessage(room.id, 1);
-    await repository.insertMessage(first);
-    await repository.insertChange(aChange(room.id, 2, first.id));
-    await repository.insertChange(aChange(room.id, 3, first.id));
+    await storeInOrder(repository, [first, aChange(room.id, 2, first.id), aChange(room.id, 3, first.id)]);
     expect(timelineSeqs(await repository.listTimeline(room.id, 0, 10))).toEqual([1, 2, 3]);
 
     await repository.insertMessage(aMessage(room.id, 4)); // drops message 1
@@ -125,10 +137,7 @@ describe('MemoryRepository bounded by maxMessages', () => {
     const [room, other] = [aRoom(), aRoom()];
     const repository = await boundedWith(4, room, other);
     const first = aMessage(room.id, 1);
-    await repository.insertChange(aChange(room.id, 3, first.id));
-    await repository.insertMessage(first);
-    await repository.insertChange(aChange(room.id, 2, first.id));
-    await repository.insertMessage(aMessage(other.id, 1));
+    await storeInOrder(repository, [aChange(room.id, 3, first.id), first, aChange(room.id, 2, first.id), aMessage(other.id, 1)]);
     await repository.insertMessage(aMessage(room.id, 4)); // the room's insert was oldest: drops its lowest, message 1
     expect(timelineSeqs(await repository.listTimeline(room.id, 0, 10))).toEqual([2, 3, 4]);
     await repository.insertMessage(aMessage(room.id, 5)); // then change 2
@@ -142,9 +151,7 @@ describe('MemoryRepository bounded by maxMessages', () => {
     const repository = await boundedWith(3, room);
     const first = aMessage(room.id, 1);
     const reactions = aChange(room.id, 2, first.id);
-    await repository.insertMessage(first);
-    await repository.insertChange(reactions);
-    await repository.insertMessage(aMessage(room.id, 3));
+    await storeInOrder(repository, [first, reactions, aMessage(room.id, 3)]);
     expect((await repository.listTimeline(room.id, 0, 10))[1]).toEqual({ seq: 2, change: reactions, message: first });
 
     await repository.insertMessage(aMessage(room.id, 4)); // drops message 1
@@ -159,8 +166,7 @@ describe('MemoryRepository bounded by maxMessages', () => {
     const room = aRoom();
     const repository = await boundedWith(2, room);
     const first = aMessage(room.id, 1);
-    await repository.insertMessage(first);
-    await repository.insertChange(aChange(room.id, 2, first.id));
+    await storeInOrder(repository, [first, aChange(room.id, 2, first.id)]);
     await repository.insertMessage(aMessage(room.id, 3)); // drops message 1
     expect(await repository.historyStart(room.id)).toBe(2);
     await repository.insertMessage(aMessage(room.id, 5)); // drops change 2
@@ -177,8 +183,7 @@ describe('MemoryRepository bounded by maxMessages', () => {
     const room = aRoom();
     const repository = await boundedWith(10, room);
     const first = aMessage(room.id, 1);
-    await repository.insertMessage(first);
-    await repository.insertChange(aChange(room.id, 2, first.id));
+    await storeInOrder(repository, [first, aChange(room.id, 2, first.id)]);
     await expect(repository.insertChange(aChange(room.id, 1, first.id))).rejects.toEqual(new Conflict('changes.roomId_seq'));
     await expect(repository.insertMessage(aMessage(room.id, 2))).rejects.toEqual(new Conflict('messages.roomId_seq'));
     expect(timelineSeqs(await repository.listTimeline(room.id, 0, 10))).toEqual([1, 2]);
@@ -186,24 +191,11 @@ describe('MemoryRepository bounded by maxMessages', () => {
   });
 
   it('holds exactly the bound of messages and changes through many drops, each room an unbroken run', async () => {
-    const rooms = [aRoom(), aRoom(), aRoom()];
-    const repository = await boundedWith(1000, ...rooms);
-    const next = new Map(rooms.map((room) => [room.id, 1]));
-    for (let i = 0; i < 20_000; i++) {
-      const room = rooms[i % 7 === 0 ? 0 : i % 2 === 0 ? 1 : 2]!;
-      const seq = next.get(room.id)!;
-      next.set(room.id, seq + 1);
-      if (i % 3 === 0) await repository.insertChange(aChange(room.id, seq, newId('message')));
-      else await repository.insertMessage(aMessage(room.id, seq));
-    }
-    let held = 0;
-    for (const room of rooms) {
-      const kept = timelineSeqs(await repository.listTimeline(room.id, 0, 100_000));
-      held += kept.length;
-      const start = await repository.historyStart(room.id);
-      expect(kept).toEqual(Array.from({ length: next.get(room.id)! - start }, (_, i) => start + i));
-    }
-    expect(held).toBe(1000);
+    await expectBoundHeldThroughManyDrops(
+      (repository, room, seq) =>
+        seq % 3 === 0 ? repository.insertChange(aChange(room.id, seq, newId('message'))) : repository.insertMessage(aMessage(room.id, seq)),
+      async (repository, room) => timelineSeqs(await repository.listTimeline(room.id, 0, 100_000)),
+    );
   });
 
   it('refuses a bound that is not a positive integer', () => {

@@ -7,18 +7,8 @@
 import type { RoomCursor } from '../../core/cursor.js';
 import { Conflict } from '../../core/errors.js';
 import { DEFAULT_MEMORY_MAX_MESSAGES } from '../../core/history-horizon.js';
-import {
-  isChangeItem,
-  type Message,
-  type MessageId,
-  type Room,
-  type RoomChange,
-  type RoomId,
-  type Session,
-  type TimelineItem,
-  type User,
-  type UserId,
-} from '../../core/model.js';
+import { isChangeItem } from '../../core/model.js';
+import type { Message, MessageId, Room, RoomChange, RoomId, Session, TimelineItem, User, UserId } from '../../core/model.js';
 import type { MessageRange } from '../../core/paging.js';
 import type { Repository } from '../../core/ports/repository.js';
 import { BoundedMessageStore } from './bounded-message-store.js';
