@@ -1,4 +1,4 @@
-// The chat domain's data: what a user, a room, a membership and a message are.
+// The chat domain's data: what a user, a room, a membership, a message and a room's change are.
 
 declare const brand: unique symbol;
 /** A string that the type system keeps apart from other strings of another kind. */
@@ -47,6 +47,45 @@ export interface Message {
   readonly encrypted: boolean;
   readonly sentAt: Date;
   readonly clientMessageId: string | null;
+}
+
+/** A change to a message after it was added, each with a number of the room's one sequence. */
+export type RoomChangeKind = 'MESSAGE_EDITED' | 'MESSAGE_DELETED' | 'REACTIONS_CHANGED';
+
+/**
+ * One entry of a room's change log. Adding a message is no change: the message document is its
+ * own entry (MESSAGE_ADDED), so a send stays one insert.
+ */
+export interface RoomChange {
+  readonly roomId: RoomId;
+  /** Taken from the room's one sequence, shared with its messages. */
+  readonly seq: number;
+  readonly kind: RoomChangeKind;
+  readonly messageId: MessageId;
+  readonly at: Date;
+  /** MESSAGE_EDITED only: the new text, so the log alone can bring a message up to date. */
+  readonly text?: string;
+  /** MESSAGE_EDITED only: whether the new text is ciphertext. */
+  readonly encrypted?: boolean;
+}
+
+/** A change as the timeline lists it: with its message as it is now, or null once a bounded store dropped it. */
+export interface RoomChangeItem {
+  readonly seq: number;
+  readonly change: RoomChange;
+  readonly message: Message | null;
+}
+
+/** One numbered entry of a room's timeline: a message (its own MESSAGE_ADDED) or a change. */
+export type TimelineItem = Message | RoomChangeItem;
+
+export function isChangeItem(item: TimelineItem): item is RoomChangeItem {
+  return 'change' in item;
+}
+
+/** Tells a change from a message where a store reads both from one room's sequence. */
+export function isRoomChange(entry: Message | RoomChange): entry is RoomChange {
+  return 'messageId' in entry;
 }
 
 /** A signed-in session; only the token's hash is ever stored. */

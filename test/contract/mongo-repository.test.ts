@@ -173,6 +173,11 @@ if (url === undefined || url === '') {
       const indexes = await admin.db(database).collection('messages').listIndexes().toArray();
       expect(indexes).toContainEqual(expect.objectContaining({ name: 'roomId_seq_unique', key: { roomId: 1, seq: 1 }, unique: true }));
     });
+
+    it('the change log has its unique (roomId, seq) index, as the messages do', async () => {
+      const indexes = await admin.db(database).collection('changes').listIndexes().toArray();
+      expect(indexes).toContainEqual(expect.objectContaining({ name: 'roomId_seq_unique', key: { roomId: 1, seq: 1 }, unique: true }));
+    });
   });
 }
 
@@ -193,6 +198,9 @@ describe('MongoRepository when no server answers', () => {
         repository.getUser(newId('user')),
         repository.allocateSeq(newId('room')),
         repository.createRoom({ id: newId('room'), name: 'r', kind: 'PUBLIC', createdAt: new Date(), lastSeq: 0, directKey: null }),
+        repository.insertChange({ roomId: newId('room'), seq: 1, kind: 'REACTIONS_CHANGED', messageId: newId('message'), at: new Date() }),
+        repository.listTimeline(newId('room'), 0, 10),
+        repository.lastTimelineSeq(newId('room')),
       ]);
       for (const result of results) {
         expect(result.status).toBe('rejected');

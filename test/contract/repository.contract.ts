@@ -3,7 +3,19 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RoomCursor } from '../../src/core/cursor.js';
 import { Conflict } from '../../src/core/errors.js';
 import { newId } from '../../src/core/ids.js';
-import type { Message, Room, RoomId, Session, User, UserId } from '../../src/core/model.js';
+import {
+  isChangeItem,
+  isRoomChange,
+  type Message,
+  type MessageId,
+  type Room,
+  type RoomChange,
+  type RoomId,
+  type Session,
+  type TimelineItem,
+  type User,
+  type UserId,
+} from '../../src/core/model.js';
 import type { MessageRange } from '../../src/core/paging.js';
 import type { Repository } from '../../src/core/ports/repository.js';
 
@@ -47,6 +59,28 @@ export function aMessage(roomId: RoomId, seq: number, overrides: Partial<Message
     clientMessageId: null,
     ...overrides,
   };
+}
+
+/** A change of the message `messageId`: a reaction change unless `overrides` say otherwise. */
+export function aChange(roomId: RoomId, seq: number, messageId: MessageId, overrides: Partial<RoomChange> = {}): RoomChange {
+  return { roomId, seq, kind: 'REACTIONS_CHANGED', messageId, at: at(seq), ...overrides };
+}
+
+/** An edit of the message `messageId` to `text`. */
+export function anEdit(roomId: RoomId, seq: number, messageId: MessageId, text: string): RoomChange {
+  return aChange(roomId, seq, messageId, { kind: 'MESSAGE_EDITED', text, encrypted: false });
+}
+
+/** Stores `entries` one after the other, each a message or a change. */
+export async function storeInOrder(repository: Repository, entries: readonly (Message | RoomChange)[]): Promise<void> {
+  for (const entry of entries) {
+    if (isRoomChange(entry)) await repository.insertChange(entry);
+    else await repository.insertMessage(entry);
+  }
+}
+
+export function timelineSeqs(items: readonly TimelineItem[]): number[] {
+  return items.map((item) => item.seq);
 }
 
 export function range(from: MessageRange['from'], limit: number, bounds: { after?: number; before?: number } = {}): MessageRange {
@@ -547,6 +581,129 @@ export function describeRepositoryContract(name: string, create: () => Promise<R
         for (const seq of [2, 1, 3]) await repo.insertMessage(aMessage(room.id, seq));
         expect(await repo.historyStart(room.id)).toBe(1);
         expect(await repo.historyStart(newId('room'))).toBe(1);
+      });
+    });
+
+    describe('room log', () => {
+      let room: Room;
+      let other: Room;
+
+      beforeEach(async () => {
+        room = aRoom();
+        other = aRoom();
+        await repo.createRoom(room);
+        await repo.createRoom(other);
+      });
+
+      const store = (...entries: (Message | RoomChange)[]) => storeInOrder(repo, entries);
+
+      it('lists messages and changes together in seq order, whatever the insertion order', async () => {
+        const [first, third, sixth] = [aMessage(room.id, 1), aMessage(room.id, 3), aMessage(room.id, 6)];
+        const edit = anEdit(room.id, 2, first.id, 'first, edited');
+        const reactions = aChange(room.id, 4, third.id);
+        const deletion = aChange(room.id, 5, first.id, { kind: 'MESSAGE_DELETED' });
+        const elsewhere = aMessage(other.id, 1);
+        await store(deletion, third, aChange(other.id, 2, elsewhere.id), edit, sixth, elsewhere, first, reactions, aMessage(other.id, 7));
+
+        const items = await repo.listTimeline(room.id, 0, 100);
+        expect(items).toEqual([
+          first,
+          { seq: 2, change: edit, message: first },
+          third,
+          { seq: 4, change: reactions, message: third },
+          { seq: 5, change: deletion, message: first },
+          sixth,
+        ]);
+        expect(items.map(isChangeItem)).toEqual([false, true, false, true, true, false]);
+        expect(items.filter(isChangeItem).map((item) => item.change.at)).toEqual([at(2), at(4), at(5)]);
+      });
+
+      it('lists only what comes after `afterSeq`, at most `limit`, even inside a run of changes', async () => {
+        const [first, fifth, seventh] = [aMessage(room.id, 1), aMessage(room.id, 5), aMessage(room.id, 7)];
+        await store(seventh, aChange(room.id, 3, first.id), first, aChange(room.id, 6, fifth.id), aChange(room.id, 2, first.id));
+        await store(aChange(room.id, 4, first.id), fifth);
+
+        expect(timelineSeqs(await repo.listTimeline(room.id, 0, 3))).toEqual([1, 2, 3]);
+        expect(timelineSeqs(await repo.listTimeline(room.id, 2, 2))).toEqual([3, 4]);
+        expect(timelineSeqs(await repo.listTimeline(room.id, 3, 1))).toEqual([4]);
+        expect(timelineSeqs(await repo.listTimeline(room.id, 4, 10))).toEqual([5, 6, 7]);
+        expect(timelineSeqs(await repo.listTimeline(room.id, 5, 10))).toEqual([6, 7]);
+        expect(await repo.listTimeline(room.id, 7, 10)).toEqual([]);
+        expect(await repo.listTimeline(room.id, 0, 0)).toEqual([]);
+      });
+
+      it("never lists another room's items, and lists none for an unknown room", async () => {
+        const mine = aMessage(room.id, 1);
+        const theirs = aMessage(other.id, 1);
+        await store(mine, theirs, aChange(other.id, 2, theirs.id), aChange(room.id, 3, mine.id), aMessage(other.id, 4));
+
+        expect(timelineSeqs(await repo.listTimeline(room.id, 0, 10))).toEqual([1, 3]);
+        expect((await repo.listTimeline(room.id, 0, 10)).every((item) => (isChangeItem(item) ? item.change : item).roomId === room.id)).toBe(true);
+        expect(timelineSeqs(await repo.listTimeline(other.id, 0, 10))).toEqual([1, 2, 4]);
+        expect(await repo.listTimeline(newId('room'), 0, 10)).toEqual([]);
+      });
+
+      it('rejects a change on a seq a change of the room holds with Conflict, and stores nothing for it', async () => {
+        const message = aMessage(room.id, 1);
+        const edit = anEdit(room.id, 2, message.id, 'kept');
+        await store(message, edit);
+        await expect(repo.insertChange(aChange(room.id, 2, message.id, { kind: 'MESSAGE_DELETED' }))).rejects.toBeInstanceOf(Conflict);
+        expect(await repo.listTimeline(room.id, 0, 10)).toEqual([message, { seq: 2, change: edit, message }]);
+        expect(await repo.lastTimelineSeq(room.id)).toBe(2);
+        // The same number in another room is another room's.
+        await expect(repo.insertChange(aChange(other.id, 2, message.id))).resolves.toBeUndefined();
+      });
+
+      it('gives each change the stored message it is about, a fresh copy on every read', async () => {
+        const ada = aMessage(room.id, 1, { text: 'from ada', clientMessageId: 'c-ada' });
+        const bob = aMessage(room.id, 2, { text: 'from bob', encrypted: true });
+        const aboutBob = aChange(room.id, 3, bob.id);
+        const kept = structuredClone({ ada, bob, aboutBob });
+        await store(ada, bob, aboutBob, anEdit(room.id, 4, ada.id, 'ada, edited'));
+        // What was handed in is the caller's: changing it afterwards changes nothing stored.
+        (aboutBob as { kind: string }).kind = 'MESSAGE_DELETED';
+        aboutBob.at.setTime(0);
+
+        const read = async () => (await repo.listTimeline(room.id, 2, 10)).filter(isChangeItem);
+        const [first, second] = [await read(), await read()];
+        expect(first.map((item) => item.message)).toEqual([await repo.getMessage(bob.id), await repo.getMessage(ada.id)]);
+        expect(first.map((item) => item.message)).toEqual([kept.bob, kept.ada]);
+        expect(first[0]!.change).toEqual(kept.aboutBob);
+        expect(second[0]!.message).not.toBe(first[0]!.message);
+        expect(second[0]!.change).not.toBe(first[0]!.change);
+        for (const item of first) {
+          (item.message as { text: string }).text = 'scribbled';
+          item.change.at.setTime(0);
+        }
+        expect(await read()).toEqual(second);
+      });
+
+      it('gives a change null for a message the room does not hold', async () => {
+        const elsewhere = aMessage(other.id, 1);
+        const unknown = aChange(room.id, 1, newId('message'));
+        const aboutAnotherRoom = aChange(room.id, 2, elsewhere.id);
+        await store(elsewhere, unknown, aboutAnotherRoom);
+        expect(await repo.listTimeline(room.id, 0, 10)).toEqual([
+          { seq: 1, change: unknown, message: null },
+          { seq: 2, change: aboutAnotherRoom, message: null },
+        ]);
+      });
+
+      it('lastTimelineSeq is the highest seq stored, message or change, and 0 for none', async () => {
+        expect(await repo.lastTimelineSeq(room.id)).toBe(0);
+        expect(await repo.lastTimelineSeq(newId('room'))).toBe(0);
+
+        const message = aMessage(room.id, 3);
+        await store(message, aMessage(room.id, 1));
+        expect(await repo.lastTimelineSeq(room.id)).toBe(3);
+        await store(aChange(room.id, 5, message.id), aChange(room.id, 4, message.id));
+        expect(await repo.lastTimelineSeq(room.id)).toBe(5);
+        await store(aMessage(room.id, 6));
+        expect(await repo.lastTimelineSeq(room.id)).toBe(6);
+
+        await store(aChange(other.id, 9, message.id), aChange(other.id, 2, message.id));
+        expect(await repo.lastTimelineSeq(other.id)).toBe(9);
+        expect(await repo.lastTimelineSeq(room.id)).toBe(6);
       });
     });
 

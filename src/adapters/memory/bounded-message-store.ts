@@ -1,22 +1,32 @@
-// The embedded store's messages, at most `maxMessages` in all (MEMORY_MAX_MESSAGES). Past it,
-// each insert drops the oldest message of the room that received the oldest insert still
-// held: rooms lose their history from the old end only, so what a room keeps is always an
-// unbroken run up to its newest message, and a cursor behind it can be told apart.
+// The embedded store's messages and their changes, at most `maxMessages` of them together
+// (MEMORY_MAX_MESSAGES). Past it, each insert drops the oldest entry (message or change) of the
+// room that received the oldest insert still held: rooms lose their history from the old end
+// only, so what a room keeps is always an unbroken run up to its newest entry, and a cursor
+// behind it can be told apart.
 import { clientMessageKey } from '../../core/client-message-key.js';
 import { Conflict } from '../../core/errors.js';
-import type { Message, MessageId, RoomId, UserId } from '../../core/model.js';
+import {
+  isRoomChange,
+  type Message,
+  type MessageId,
+  type RoomChange,
+  type RoomChangeItem,
+  type RoomId,
+  type TimelineItem,
+  type UserId,
+} from '../../core/model.js';
 import type { MessageRange } from '../../core/paging.js';
-import { RoomMessageLog } from './room-message-log.js';
+import { RoomLog } from './room-log.js';
 
 /** Shrink the insert queue once its consumed head is this long and at least half of it. */
 const COMPACT_AFTER = 4096;
 
 export class BoundedMessageStore {
-  private readonly rooms = new Map<RoomId, RoomMessageLog>();
+  private readonly rooms = new Map<RoomId, RoomLog>();
   private readonly byId = new Map<MessageId, Message>();
   private readonly byClientKey = new Map<string, Message>();
-  /** One entry per message held, in insert order: whose oldest message goes next. */
-  private insertOrder: RoomMessageLog[] = [];
+  /** One entry per message or change held, in insert order: whose oldest entry goes next. */
+  private insertOrder: RoomLog[] = [];
   private insertOrderHead = 0;
   private held = 0;
 
@@ -24,6 +34,7 @@ export class BoundedMessageStore {
     if (!Number.isSafeInteger(maxMessages) || maxMessages < 1) throw new RangeError('maxMessages must be a positive integer');
   }
 
+  /** Messages and changes held. */
   get size(): number {
     return this.held;
   }
@@ -33,17 +44,21 @@ export class BoundedMessageStore {
     const log = this.logOf(message.roomId);
     const clientKey = message.authorId === null || message.clientMessageId === null ? null : clientMessageKey(message.authorId, message.clientMessageId);
     if (clientKey !== null && this.byClientKey.has(clientKey)) throw new Conflict('messages.clientMessageId');
-    const index = log.positionFor(message.seq);
-    if (index < 0) throw new Conflict('messages.roomId_seq');
-    // A number so old that the room already dropped past it (its insert was overtaken by more
-    // than the whole bound): it would sit behind the history start, so it is dropped at once.
-    if (message.seq < log.historyStart) return;
-    log.insertAt(index, message);
+    if (log.holds(message.seq)) throw new Conflict('messages.roomId_seq');
+    if (this.isBehindHistory(log, message.seq)) return;
+    log.insertMessage(message);
     this.byId.set(message.id, message);
     if (clientKey !== null) this.byClientKey.set(clientKey, message);
-    this.insertOrder.push(log);
-    this.held += 1;
-    while (this.held > this.maxMessages) this.dropOne();
+    this.countIn(log);
+  }
+
+  /** Stores `change` (kept as given, as `insert` keeps a message). */
+  insertChange(change: RoomChange): void {
+    const log = this.logOf(change.roomId);
+    if (log.holds(change.seq)) throw new Conflict('changes.roomId_seq');
+    if (this.isBehindHistory(log, change.seq)) return;
+    log.insertChange(change);
+    this.countIn(log);
   }
 
   get(id: MessageId): Message | undefined {
@@ -55,15 +70,44 @@ export class BoundedMessageStore {
   }
 
   list(roomId: RoomId, range: MessageRange): Message[] {
-    return this.rooms.get(roomId)?.list(range) ?? [];
+    return this.rooms.get(roomId)?.listMessages(range) ?? [];
   }
 
   newest(roomId: RoomId): Message | undefined {
-    return this.rooms.get(roomId)?.newest();
+    return this.rooms.get(roomId)?.newestMessage();
+  }
+
+  /** The room's items after `afterSeq` (the stored objects; a change with its message as held now). */
+  timeline(roomId: RoomId, afterSeq: number, limit: number): TimelineItem[] {
+    const entries = this.rooms.get(roomId)?.timeline(afterSeq, limit) ?? [];
+    return entries.map((entry) => (isRoomChange(entry) ? this.changeItem(entry) : entry));
+  }
+
+  lastSeq(roomId: RoomId): number {
+    return this.rooms.get(roomId)?.lastSeq() ?? 0;
   }
 
   historyStart(roomId: RoomId): number {
     return this.rooms.get(roomId)?.historyStart ?? 1;
+  }
+
+  private changeItem(change: RoomChange): RoomChangeItem {
+    const message = this.byId.get(change.messageId);
+    return { seq: change.seq, change, message: message?.roomId === change.roomId ? message : null };
+  }
+
+  /**
+   * A number so old that the room already dropped past it (its insert was overtaken by more
+   * than the whole bound): it would sit behind the history start, so it is dropped at once.
+   */
+  private isBehindHistory(log: RoomLog, seq: number): boolean {
+    return seq < log.historyStart;
+  }
+
+  private countIn(log: RoomLog): void {
+    this.insertOrder.push(log);
+    this.held += 1;
+    while (this.held > this.maxMessages) this.dropOne();
   }
 
   private dropOne(): void {
@@ -76,16 +120,17 @@ export class BoundedMessageStore {
     const dropped = log.dropOldest();
     if (!dropped) return;
     this.held -= 1;
+    if (isRoomChange(dropped)) return;
     this.byId.delete(dropped.id);
     if (dropped.authorId !== null && dropped.clientMessageId !== null) {
       this.byClientKey.delete(clientMessageKey(dropped.authorId, dropped.clientMessageId));
     }
   }
 
-  private logOf(roomId: RoomId): RoomMessageLog {
+  private logOf(roomId: RoomId): RoomLog {
     let log = this.rooms.get(roomId);
     if (!log) {
-      log = new RoomMessageLog();
+      log = new RoomLog();
       this.rooms.set(roomId, log);
     }
     return log;

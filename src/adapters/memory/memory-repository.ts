@@ -2,11 +2,13 @@
 // and ordering as the MongoDB one, so the contract suite holds for both. It keeps its own
 // copies and hands out copies, as a database would: a caller that keeps or changes what it
 // was given (a cache that hangs results on it, say) never reaches what is stored. Unlike a
-// database it holds at most `maxMessages` messages (MEMORY_MAX_MESSAGES), dropping the oldest.
+// database it holds at most `maxMessages` messages and changes together (MEMORY_MAX_MESSAGES),
+// dropping the oldest.
 import type { RoomCursor } from '../../core/cursor.js';
 import { Conflict } from '../../core/errors.js';
 import { DEFAULT_MEMORY_MAX_MESSAGES } from '../../core/history-horizon.js';
-import type { Message, MessageId, Room, RoomId, Session, User, UserId } from '../../core/model.js';
+import { isChangeItem } from '../../core/model.js';
+import type { Message, MessageId, Room, RoomChange, RoomId, Session, TimelineItem, User, UserId } from '../../core/model.js';
 import type { MessageRange } from '../../core/paging.js';
 import type { Repository } from '../../core/ports/repository.js';
 import { BoundedMessageStore } from './bounded-message-store.js';
@@ -18,7 +20,7 @@ interface RoomState {
 }
 
 export interface MemoryRepositoryOptions {
-  /** Most messages held in all rooms together, system messages included. @default 1,000,000 */
+  /** Most messages and changes held in all rooms together, system messages included. @default 1,000,000 */
   readonly maxMessages?: number;
 }
 
@@ -149,6 +151,22 @@ export class MemoryRepository implements Repository {
     return this.messages.historyStart(roomId);
   }
 
+  async insertChange(given: RoomChange): Promise<void> {
+    const change = copyOf(given);
+    if (!this.rooms.has(change.roomId)) throw new Error(`insertChange: unknown room ${change.roomId}`);
+    this.messages.insertChange(change);
+  }
+
+  async listTimeline(roomId: RoomId, afterSeq: number, limit: number): Promise<TimelineItem[]> {
+    return this.messages.timeline(roomId, afterSeq, limit).map((item) =>
+      isChangeItem(item) ? { seq: item.seq, change: copyOf(item.change), message: copyOrNull(item.message) } : copyOf(item),
+    );
+  }
+
+  async lastTimelineSeq(roomId: RoomId): Promise<number> {
+    return this.messages.lastSeq(roomId);
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {}
@@ -164,8 +182,8 @@ function copyOf<T extends object>(value: T): T {
   return copy as T;
 }
 
-function copyOrNull<T extends object>(value: T | undefined): T | null {
-  return value === undefined ? null : copyOf(value);
+function copyOrNull<T extends object>(value: T | null | undefined): T | null {
+  return value === undefined || value === null ? null : copyOf(value);
 }
 
 /** Newest-first order of rooms: later createdAt first, ties by id descending. */

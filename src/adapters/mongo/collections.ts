@@ -1,6 +1,6 @@
 // The chat's MongoDB collections, typed by their documents; the one place that names them.
 import type { Collection, Db } from 'mongodb';
-import type { MembershipDoc, MessageDoc, RoomDoc, SeqClaimDoc, SessionDoc, UserDoc } from './documents.js';
+import type { ChangeDoc, MembershipDoc, MessageDoc, RoomDoc, SeqClaimDoc, SessionDoc, UserDoc } from './documents.js';
 
 export interface ChatCollections {
   readonly users: Collection<UserDoc>;
@@ -8,6 +8,8 @@ export interface ChatCollections {
   readonly rooms: Collection<RoomDoc>;
   readonly memberships: Collection<MembershipDoc>;
   readonly messages: Collection<MessageDoc>;
+  /** Each room's change log (edits, deletes, reactions), numbered in the room's one sequence with its messages. */
+  readonly changes: Collection<ChangeDoc>;
   readonly seqClaims: Collection<SeqClaimDoc>;
 }
 
@@ -18,6 +20,7 @@ export function chatCollections(db: Db): ChatCollections {
     rooms: db.collection<RoomDoc>('rooms'),
     memberships: db.collection<MembershipDoc>('memberships'),
     messages: db.collection<MessageDoc>('messages'),
+    changes: db.collection<ChangeDoc>('changes'),
     seqClaims: db.collection<SeqClaimDoc>('seq_claims'),
   };
 }

@@ -1,7 +1,19 @@
 // The stored shape of each chat record in MongoDB, and the mapping to and from the domain model.
 import { ObjectId } from 'mongodb';
 import { clientMessageKey } from '../../core/client-message-key.js';
-import type { Message, MessageId, MessageKind, Room, RoomId, RoomKind, Session, User, UserId } from '../../core/model.js';
+import type {
+  Message,
+  MessageId,
+  MessageKind,
+  Room,
+  RoomChange,
+  RoomChangeKind,
+  RoomId,
+  RoomKind,
+  Session,
+  User,
+  UserId,
+} from '../../core/model.js';
 
 export interface UserDoc {
   _id: UserId;
@@ -52,6 +64,20 @@ export interface MessageDoc {
    * One sparse unique field instead of a partial compound index, which FerretDB v1 lacks.
    */
   clientKey?: string;
+}
+
+/** One entry of a room's change log; its number is unique with the room under (roomId, seq). */
+export interface ChangeDoc {
+  /** An ObjectId: the change is found by (roomId, seq), never by its own id. */
+  _id: ObjectId;
+  roomId: RoomId;
+  seq: number;
+  kind: RoomChangeKind;
+  messageId: MessageId;
+  at: Date;
+  /** MESSAGE_EDITED only; absent otherwise. */
+  text?: string;
+  encrypted?: boolean;
 }
 
 /** One block of sequence numbers handed out in a room: `after + 1` through `last`. */
@@ -132,6 +158,21 @@ export function fromMessageDoc(doc: MessageDoc): Message {
     sentAt: doc.sentAt,
     clientMessageId: doc.clientMessageId,
   };
+}
+
+export function toChangeDoc(change: RoomChange): ChangeDoc {
+  const { roomId, seq, kind, messageId, at } = change;
+  return { _id: new ObjectId(), roomId, seq, kind, messageId, at, ...editFields(change) };
+}
+
+export function fromChangeDoc(doc: ChangeDoc): RoomChange {
+  const { roomId, seq, kind, messageId, at } = doc;
+  return { roomId, seq, kind, messageId, at, ...editFields(doc) };
+}
+
+/** An edit's text and encrypted flag where given; nothing for other changes (absent, not null). */
+function editFields(from: { text?: string; encrypted?: boolean }): { text?: string; encrypted?: boolean } {
+  return { ...(from.text === undefined ? {} : { text: from.text }), ...(from.encrypted === undefined ? {} : { encrypted: from.encrypted }) };
 }
 
 export function seqClaimId(roomId: RoomId, after: number): string {

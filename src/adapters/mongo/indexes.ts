@@ -16,6 +16,7 @@ const required: IndexPlan = [
   ['memberships', { roomId: 1, joinedAt: 1, _id: 1 }, { name: 'roomId_joinOrder' }],
   ['messages', { roomId: 1, seq: 1 }, { name: 'roomId_seq_unique', unique: true }],
   ['messages', { clientKey: 1 }, { name: 'clientKey_unique', unique: true, sparse: true }],
+  ['changes', { roomId: 1, seq: 1 }, { name: 'roomId_seq_unique', unique: true }],
   ['seqClaims', { roomId: 1, last: -1 }, { name: 'roomId_last' }],
 ];
 

@@ -3,7 +3,7 @@ import type { MongoClient } from 'mongodb';
 import { clientMessageKey } from '../../core/client-message-key.js';
 import type { RoomCursor } from '../../core/cursor.js';
 import { Conflict, Unavailable } from '../../core/errors.js';
-import type { Message, MessageId, Room, RoomId, Session, User, UserId } from '../../core/model.js';
+import type { Message, MessageId, Room, RoomChange, RoomId, Session, TimelineItem, User, UserId } from '../../core/model.js';
 import type { MessageRange } from '../../core/paging.js';
 import type { Logger } from '../../core/ports/logger.js';
 import type { Repository } from '../../core/ports/repository.js';
@@ -14,6 +14,7 @@ import {
   fromSessionDoc,
   fromUserDoc,
   type MessageDoc,
+  toChangeDoc,
   toMembershipDoc,
   toMessageDoc,
   toRoomDoc,
@@ -25,6 +26,7 @@ import { insertDeadlineMs } from './insert-deadline.js';
 import { isDuplicateKey, translateMongoError } from './mongo-errors.js';
 import { historyQuery, publicRoomsQuery } from './queries.js';
 import { claimSeqRange } from './seq-claims.js';
+import { readLastTimelineSeq, readTimeline } from './timeline-reads.js';
 import { SeqBatcher } from './seq-batcher.js';
 
 export interface MongoRepositoryTimeouts {
@@ -242,6 +244,21 @@ export class MongoRepository implements Repository {
       const doc = await this.collections.messages.findOne({ roomId }, { ...this.ops, sort: { seq: -1 } });
       return doc && fromMessageDoc(doc);
     });
+  }
+
+  /** Unique on (roomId, seq) within the change log only; `allocateSeq` keeps messages and changes apart. */
+  insertChange(change: RoomChange): Promise<void> {
+    return this.run('changes', async () => {
+      await this.collections.changes.insertOne(toChangeDoc(change), this.ops);
+    });
+  }
+
+  listTimeline(roomId: RoomId, afterSeq: number, limit: number): Promise<TimelineItem[]> {
+    return this.run('changes', () => readTimeline(this.collections, roomId, afterSeq, limit, this.ops));
+  }
+
+  lastTimelineSeq(roomId: RoomId): Promise<number> {
+    return this.run('changes', () => readLastTimelineSeq(this.collections, roomId, this.ops));
   }
 
   ping(): Promise<void> {

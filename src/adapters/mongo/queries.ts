@@ -36,3 +36,9 @@ export function publicRoomsQuery(limit: number, after: RoomCursor | null): Range
         };
   return { filter, sort: { createdAt: -1, _id: -1 }, limit };
 }
+
+/** A room's messages or changes after `afterSeq`, oldest first, on their unique (roomId, seq) index. */
+export function timelineQuery<T extends { roomId: RoomId; seq: number }>(roomId: RoomId, afterSeq: number, limit: number): RangeQuery<T> {
+  // The cast: the driver's Filter type cannot see through the generic document type.
+  return { filter: { roomId, seq: { $gt: afterSeq } } as Filter<T>, sort: { seq: 1 }, limit };
+}

@@ -1,6 +1,6 @@
 // The durable source of truth: the port every store (memory, MongoDB) implements.
 import type { RoomCursor } from '../cursor.js';
-import type { Message, MessageId, Room, RoomId, Session, User, UserId } from '../model.js';
+import type { Message, MessageId, Room, RoomChange, RoomId, Session, TimelineItem, User, UserId } from '../model.js';
 import type { MessageRange } from '../paging.js';
 
 /**
@@ -61,10 +61,28 @@ export interface Repository {
   /** The newest message of the room, or null. */
   lastMessage(roomId: RoomId): Promise<Message | null>;
   /**
-   * The lowest sequence number the room's history may still hold: 1 for a store that keeps
-   * everything; past 1 once a bounded store dropped the room's oldest messages. It never goes back.
+   * The lowest sequence number the room's history (messages and changes) may still hold: 1 for
+   * a store that keeps everything; past 1 once a bounded store dropped the room's oldest entries.
+   * It never goes back.
    */
   historyStart(roomId: RoomId): Promise<number>;
+
+  /**
+   * Appends a change to the room's log; its seq comes from `allocateSeq`, as a message's does.
+   * Rejects with `Conflict('changes.roomId_seq')` when the room already holds a change with that
+   * seq. The memory store also refuses a seq held by a message (and a message a seq held by a
+   * change); MongoDB cannot check across two collections cheaply and need not: `allocateSeq`
+   * hands each number out once.
+   */
+  insertChange(change: RoomChange): Promise<void>;
+  /**
+   * Every stored item of the room, messages and changes, with seq > `afterSeq`, ascending by seq,
+   * at most `limit`. A change item carries its message as it is now (null once a bounded store
+   * dropped the message); a bounded store drops changes with messages, from the room's old end.
+   */
+  listTimeline(roomId: RoomId, afterSeq: number, limit: number): Promise<TimelineItem[]>;
+  /** The highest seq stored in the room, message or change; 0 when there is none. */
+  lastTimelineSeq(roomId: RoomId): Promise<number>;
 
   /** Resolves when the store answers; rejects otherwise. Used by readiness checks. */
   ping(): Promise<void>;
