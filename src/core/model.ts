@@ -109,5 +109,7 @@ export interface AccessChange {
 /** Events carried between instances: on a room's topics, and access changes on the control topic. */
 export type RoomEvent =
   | { readonly type: 'message'; readonly message: Message }
+  /** A change of an older message took a number of the room's log; `message` is its state after it. */
+  | { readonly type: 'change'; readonly change: RoomChange; readonly message: Message }
   | { readonly type: 'typing'; readonly roomId: RoomId; readonly userId: UserId; readonly typing: boolean }
   | AccessChange;

@@ -105,6 +105,28 @@ suite(redisUrl ? 'RedisEventBus' : 'RedisEventBus (skipped: REDIS_URL is unset)'
     expect(logger.warn).toHaveBeenCalledTimes(2);
   });
 
+  it('carries a change of the log with its message, Dates intact, and drops a malformed one', async () => {
+    const logger = recordingLogger();
+    const bus = await openBus(redisUrl, logger);
+    const received = new AsyncQueue<RoomEvent>();
+    await bus.subscribe('messages:r1', (event) => received.push(event));
+    const edited = messageEvent(1, 'edited');
+    const change: RoomEvent = {
+      type: 'change',
+      change: { roomId, seq: 2, kind: 'MESSAGE_EDITED', messageId: 'msg_1' as MessageId, at: new Date(Date.UTC(2024, 0, 2, 3, 5)), text: 'edited', encrypted: false },
+      message: edited.type === 'message' ? edited.message : (undefined as never),
+    };
+
+    const redis = admin();
+    await redis.publish(`${prefix}messages:r1`, JSON.stringify({ type: 'change', change: { roomId, seq: 'two' }, message: null }));
+    await bus.publish('messages:r1', change);
+
+    const got = await received.next();
+    expect(got).toEqual(change);
+    expect(got.type === 'change' && got.change.at).toBeInstanceOf(Date);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+  });
+
   it('carries an event published on one instance to listeners on another', async () => {
     const a = await openBus();
     const b = await openBus();

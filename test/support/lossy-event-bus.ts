@@ -35,6 +35,7 @@ export class LossyEventBus implements EventBus {
     if (
       this.down ||
       (event.type === 'message' && this.dropSeqs.has(event.message.seq)) ||
+      (event.type === 'change' && this.dropSeqs.has(event.change.seq)) ||
       (event.type === 'access' && this.dropAccessChanges)
     ) {
       return Promise.resolve();

@@ -8,34 +8,33 @@ import {
   roomMessageStream,
   type MessageStreamOptions,
 } from '../../src/core/live/message-stream.js';
-import type { Message, RoomId } from '../../src/core/model.js';
-import type { MessageRange } from '../../src/core/paging.js';
+import type { Message, RoomChange, RoomId, TimelineItem } from '../../src/core/model.js';
 import { HistoryTruncated, Unavailable } from '../../src/core/errors.js';
 import { StreamOverflow } from '../../src/core/live/stream-errors.js';
 import { AsyncQueue } from '../support/async-queue.js';
 import { LossyEventBus } from '../support/lossy-event-bus.js';
 import { rejection } from '../support/rejection.js';
 
-/** A MemoryRepository that reports every listMessages call once it has answered. */
+/** A MemoryRepository that reports every read of the room's log (listTimeline) once it has answered. */
 class ObservedRepository extends MemoryRepository {
   constructor(maxMessages?: number) {
     super({ maxMessages });
   }
 
-  readonly reads = new AsyncQueue<{ roomId: RoomId; range: MessageRange; seqs: number[] }>();
-  /** Runs (once) before the next listMessages call is answered. */
+  readonly reads = new AsyncQueue<{ roomId: RoomId; afterSeq: number; seqs: number[] }>();
+  /** Runs (once) before the next read is answered. */
   beforeNextRead: (() => Promise<void>) | null = null;
-  /** While true, listMessages fails as an unreachable database does. */
+  /** While true, reads fail as an unreachable database does. */
   unreachable = false;
 
-  override async listMessages(roomId: RoomId, range: MessageRange): Promise<Message[]> {
+  override async listTimeline(roomId: RoomId, afterSeq: number, limit: number): Promise<TimelineItem[]> {
     if (this.unreachable) throw new Unavailable('database');
     const hook = this.beforeNextRead;
     this.beforeNextRead = null;
     if (hook) await hook();
-    const messages = await super.listMessages(roomId, range);
-    this.reads.push({ roomId, range, seqs: messages.map((message) => message.seq) });
-    return messages;
+    const items = await super.listTimeline(roomId, afterSeq, limit);
+    this.reads.push({ roomId, afterSeq, seqs: items.map((item) => item.seq) });
+    return items;
   }
 }
 
@@ -120,6 +119,13 @@ async function setup(options: Partial<MessageStreamOptions> = {}, store: { maxMe
         written.push(message);
       }
       return written;
+    },
+    /** What an edit does to the log: reserve a number, append the change, publish it with the message. */
+    change: async (message: Message, publish = true) => {
+      const change: RoomChange = { roomId, seq: await h.allocate(), kind: 'MESSAGE_EDITED', messageId: message.id, at: new Date(), text: 'edited', encrypted: false };
+      await repository.insertChange(change);
+      if (publish) await bus.publish(messagesTopic(roomId), { type: 'change', change, message });
+      return change;
     },
     open: (afterSeq: number | null) => {
       const stream = roomMessageStream({ repository, bus }, roomId, afterSeq, streamOptions);
@@ -287,7 +293,7 @@ describe('roomMessageStream', () => {
     // The stream looks for 3 in the repository and does not find it yet ...
     for (;;) {
       const read = await h.repository.reads.next();
-      if (read.range.afterSeq === 2 && !read.seqs.includes(3)) break;
+      if (read.afterSeq === 2 && !read.seqs.includes(3)) break;
     }
     // ... nor in the reads that follow, for a while ...
     await vi.advanceTimersByTimeAsync(4_500);
@@ -467,6 +473,48 @@ describe('roomMessageStream', () => {
       await h.write(2); // 6 is lost on the bus, 7 arrives: 6 is read back from the store
       expect((await first).value?.seq).toBe(6);
       expect(await takeSeqs(stream, 1)).toEqual([7]);
+    });
+  });
+
+  describe('in a log that also numbers changes (edits, deletes, reactions)', () => {
+    it("steps over a change's number as it comes: the next message is not held back", async () => {
+      const h = await setup();
+      const { stream, first } = await openLive(h, 0);
+      const [m1] = await h.write(1);
+      await h.change(m1!); // 2
+      await h.write(1); // 3
+      expect((await first).value?.seq).toBe(1);
+      expect((await within(1, take(stream, 1))).map((m) => m.seq)).toEqual([3]);
+    });
+
+    it("repairs a change whose live event was lost from the log, without waiting out the gap", async () => {
+      const h = await setup();
+      const { stream, first } = await openLive(h, 0);
+      const [m1] = await h.write(1);
+      await h.change(m1!, false); // 2, stored but never published
+      await h.write(1); // 3: the hole at 2 is read back from the log at once
+      expect((await first).value?.seq).toBe(1);
+      expect((await within(gapTimeoutMs - 1, take(stream, 1))).map((m) => m.seq)).toEqual([3]);
+    });
+
+    it('replays messages after a cursor and steps over the changes among them', async () => {
+      const h = await setup({ pageSize: 2 });
+      const [m1, m2] = await h.write(2);
+      await h.change(m1!); // 3
+      await h.change(m2!); // 4
+      await h.write(1); // 5
+      const stream = h.open(1);
+      expect((await within(1, take(stream, 2))).map((m) => m.seq)).toEqual([2, 5]);
+    });
+
+    it("resumes after a change's cursor", async () => {
+      const h = await setup();
+      const [m1] = await h.write(1);
+      const change = await h.change(m1!); // 2
+      const stream = h.open(change.seq);
+      const next = stream.next();
+      await h.write(1); // 3
+      expect((await next).value?.seq).toBe(3);
     });
   });
 });

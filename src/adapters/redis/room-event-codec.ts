@@ -39,8 +39,25 @@ export function isRoomEvent(payload: unknown): payload is RoomEvent {
     const optionalId = (value: unknown) => value === null || typeof value === 'string';
     return optionalId(event.roomId) && optionalId(event.userId) && (event.roomId !== null || event.userId !== null);
   }
-  if (event.type !== 'message' || typeof event.message !== 'object' || event.message === null) return false;
-  const message = event.message as Record<string, unknown>;
+  if (event.type === 'change') {
+    const change = event.change as Record<string, unknown> | null;
+    return (
+      typeof change === 'object' &&
+      change !== null &&
+      typeof change.roomId === 'string' &&
+      typeof change.seq === 'number' &&
+      typeof change.kind === 'string' &&
+      typeof change.messageId === 'string' &&
+      change.at instanceof Date &&
+      isMessage(event.message)
+    );
+  }
+  return event.type === 'message' && isMessage(event.message);
+}
+
+function isMessage(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const message = value as Record<string, unknown>;
   return (
     typeof message.id === 'string' &&
     typeof message.roomId === 'string' &&

@@ -112,8 +112,8 @@ export class LiveStreams {
   /** A resume cursor must name a point of this room's history that a bounded replay can reach. */
   private async checkResumePoint(room: Room, afterSeq: number): Promise<void> {
     const { maxReplay } = this.options.stream;
-    // lastSeq is a hint that may trail the newest message for a moment: confirm before refusing.
-    const newest = afterSeq > room.lastSeq ? ((await this.deps.repository.lastMessage(room.id))?.seq ?? 0) : room.lastSeq;
+    // lastSeq is a hint that may trail the newest entry of the log for a moment: confirm before refusing.
+    const newest = afterSeq > room.lastSeq ? await this.deps.repository.lastTimelineSeq(room.id) : room.lastSeq;
     if (afterSeq > newest) {
       throw new InvalidInput('"after" is not a cursor of this room\'s history.', 'after');
     }
