@@ -51,7 +51,7 @@ export class Chat {
   readonly membership: Membership;
   readonly messages: Messages;
   readonly typing: Typing;
-  /** Live streams of a room (messages, typing), each authorized and watched in one call. */
+  /** Live streams of a room (messages, events, typing), each authorized and watched in one call. */
   readonly streams: LiveStreams;
   private readonly writer: MessageWriter;
 

@@ -86,3 +86,42 @@ describe('message stream', () => {
     expect(await rejection(chat.streams.messages(await user(), room.id, null))).toBeInstanceOf(Forbidden);
   });
 });
+
+describe('room events stream', () => {
+  it('opening it parses the cursor and checks the room; it replays then goes live, as MESSAGE_ADDED events', async () => {
+    const { chat, user } = setup();
+    const ada = await user();
+    const room = await chat.rooms.create(ada);
+    const m2 = await chat.messages.send(ada, { roomId: room.id, text: 'two' });
+    expect(await rejection(chat.streams.events(null, room.id, 'bad cursor'))).toBeInstanceOf(InvalidInput);
+    expect(await rejection(chat.streams.events(null, room.id, messageCursor(99)))).toBeInstanceOf(InvalidInput);
+    expect(await rejection(chat.streams.events(null, newId('room'), null))).toBeInstanceOf(NotFound);
+
+    const stream = await chat.streams.events(null, room.id, messageCursor(1));
+    try {
+      expect((await stream.next()).value).toEqual({ kind: 'MESSAGE_ADDED', seq: m2.seq, message: m2 });
+      const pending = stream.next();
+      const m3 = await chat.messages.send(ada, { roomId: room.id, text: 'three' });
+      expect((await pending).value).toEqual({ kind: 'MESSAGE_ADDED', seq: m3.seq, message: m3 });
+    } finally {
+      await stream.return?.();
+    }
+  });
+
+  it('an outsider cannot watch a DIRECT room', async () => {
+    const { chat, user } = setup();
+    const room = await chat.rooms.openDirect(await user(), (await user()).id);
+    expect(await rejection(chat.streams.events(await user(), room.id, null))).toBeInstanceOf(Forbidden);
+  });
+
+  it('ends with FORBIDDEN once the member who opened it leaves, before any later event', async () => {
+    const { chat, roomOfTwo } = setup();
+    const { room, owner, member } = await roomOfTwo();
+    const stream = await chat.streams.events(member, room.id, null);
+    const waits = stream.next();
+    await chat.membership.leave(member, room.id);
+    await chat.messages.send(owner, { roomId: room.id, text: 'after the member left' });
+    expect(await rejection(waits)).toBeInstanceOf(Forbidden);
+    expect((await stream.next()).done).toBe(true);
+  });
+});

@@ -11,7 +11,18 @@ import type { EventBus } from '../ports/event-bus.js';
 import type { Logger } from '../ports/logger.js';
 import type { Repository } from '../ports/repository.js';
 import type { RoomAccess } from '../room-access.js';
+import type { StreamDeps } from './ordered-room-stream.js';
+import { roomTimelineEventStream, type TimelineEvent } from './timeline-event-stream.js';
 import { roomTypingStream, type TypingSignal, type TypingStreamOptions } from './typing-stream.js';
+
+/** One of the streams over a room's log (messageAdded, roomEvents), opened after its checks. */
+type RoomLogStream<T> = (
+  deps: StreamDeps,
+  roomId: RoomId,
+  afterSeq: number | null,
+  options: MessageStreamOptions,
+  access: StreamAccess,
+) => AsyncIterableIterator<T>;
 
 export interface LiveStreamDeps {
   readonly clock: Clock;
@@ -42,7 +53,26 @@ export class LiveStreams {
    * Ends with FORBIDDEN (NOT_FOUND for a room that is gone) once the viewer may no longer read it,
    * or, for a stream opened by a member, once that membership ends.
    */
-  async messages(viewer: User | null, roomId: RoomId, after: string | null | undefined): Promise<AsyncIterableIterator<Message>> {
+  messages(viewer: User | null, roomId: RoomId, after: string | null | undefined): Promise<AsyncIterableIterator<Message>> {
+    return this.roomLog(viewer, roomId, after, roomMessageStream);
+  }
+
+  /**
+   * Every change of the room after `after` (or from now on) as an event: new messages, edits,
+   * deletes and changes of reactions, ordered, no gaps, no repeats. Who may open it, and when
+   * it ends, as for `messages`.
+   */
+  events(viewer: User | null, roomId: RoomId, after: string | null | undefined): Promise<AsyncIterableIterator<TimelineEvent>> {
+    return this.roomLog(viewer, roomId, after, roomTimelineEventStream);
+  }
+
+  /** A stream over the room's log, opened with the reader's access check and the watch on it. */
+  private async roomLog<T>(
+    viewer: User | null,
+    roomId: RoomId,
+    after: string | null | undefined,
+    stream: RoomLogStream<T>,
+  ): Promise<AsyncIterableIterator<T>> {
     const afterSeq = parseAfter(after);
     const { repository, bus, clock } = this.deps;
     // A stream a member opened belongs to that membership and ends with it, in a PUBLIC room
@@ -61,7 +91,7 @@ export class LiveStreams {
       },
       async (room, access) => {
         if (afterSeq !== null) await this.checkResumePoint(room, afterSeq);
-        return roomMessageStream({ repository, bus, clock }, room.id, afterSeq, this.options.stream, access);
+        return stream({ repository, bus, clock }, room.id, afterSeq, this.options.stream, access);
       },
     );
   }
