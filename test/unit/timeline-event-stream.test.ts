@@ -36,8 +36,8 @@ async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
   return result as T;
 }
 
-async function setup(options: Partial<MessageStreamOptions> = {}) {
-  const repository = new MemoryRepository();
+async function setup(options: Partial<MessageStreamOptions> = {}, store: { maxMessages?: number } = {}) {
+  const repository = new MemoryRepository(store);
   const bus = new LossyEventBus(new MemoryEventBus());
   const roomId = newId('room');
   await repository.createRoom({ id: roomId, name: 'Events', kind: 'PUBLIC', createdAt: new Date(), lastSeq: 0, directKey: null });
@@ -125,6 +125,15 @@ describe('roomTimelineEventStream', () => {
     await h.change(m1, 'MESSAGE_DELETED');
     expect(await take(h.open(m1.seq), 3)).toEqual(['MESSAGE_EDITED 2', 'MESSAGE_ADDED 3', 'MESSAGE_DELETED 4']);
     expect(await take(h.open(edit.seq), 2)).toEqual(['MESSAGE_ADDED 3', 'MESSAGE_DELETED 4']);
+  });
+
+  it('tells nothing of a change whose message the bounded store has dropped', async () => {
+    const h = await setup({}, { maxMessages: 3 });
+    const m1 = await h.send('one');
+    await h.send('two');
+    await h.change(m1); // 3
+    await h.send('four'); // the store drops 1, the message that 3 changed
+    expect(await take(h.open(2), 1)).toEqual(['MESSAGE_ADDED 4']);
   });
 
   it('hands every live stream of the room the same event object, so its result can be shared', async () => {
