@@ -6,6 +6,7 @@ import './types/user.js';
 import './types/session.js';
 import './types/room.js';
 import './types/message.js';
+import './types/message-edits.js';
 import './types/typing.js';
 import './types/rate-limit.js';
 
