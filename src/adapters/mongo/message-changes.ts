@@ -1,10 +1,11 @@
 // Bringing a message document up to date with its changes on MongoDB and FerretDB v1. FerretDB
 // v1 applies a guarded update as a read and a whole-document write that concurrent updates can
 // interleave (measured: 50 concurrent $inc gave 9 distinct results), so no single update can be
-// trusted to keep the newest state. Instead every writer converges: after its own write it reads
-// the log's newest edit and any delete, then the document, and writes the state the log says
-// until the document holds it. The last write to land is always followed by such a check by
-// its writer, so the document ends at the newest change.
+// trusted to keep the newest state. Instead every writer converges: it reads the log's newest
+// edit and any delete, then the document, and writes the state the log says, then checks again,
+// until the document holds it. The last write to land is always followed by such a check by its
+// writer, so the document ends at the newest change. `version` counts edits and deletes only: a
+// change kind that leaves the text alone must not move it, or the check below would wait for it.
 import { Unavailable } from '../../core/errors.js';
 import type { Message, RoomChange } from '../../core/model.js';
 import type { ChatCollections } from './collections.js';
@@ -27,23 +28,24 @@ export async function applyMessageChange(
   ops: WriteOptions,
 ): Promise<Message | null> {
   const byId = { _id: change.messageId, roomId: change.roomId };
+  const its = { roomId: change.roomId, messageId: change.messageId };
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const [newestEdit, firstDelete] = await Promise.all([
-      collections.changes.findOne({ messageId: change.messageId, kind: 'MESSAGE_EDITED' }, { ...ops, sort: { seq: -1 } }),
-      collections.changes.findOne({ messageId: change.messageId, kind: 'MESSAGE_DELETED' }, { ...ops, sort: { seq: 1 } }),
+      collections.changes.findOne({ ...its, kind: 'MESSAGE_EDITED' }, { ...ops, sort: { seq: -1 } }),
+      collections.changes.findOne({ ...its, kind: 'MESSAGE_DELETED' }, { ...ops, sort: { seq: 1 } }),
     ]);
     // A tombstone keeps the time of the last edit before its delete, whatever raced it after.
     const lastEditBefore =
       firstDelete && newestEdit && newestEdit.seq > firstDelete.seq
         ? await collections.changes.findOne(
-            { messageId: change.messageId, kind: 'MESSAGE_EDITED', seq: { $lt: firstDelete.seq } },
+            { ...its, kind: 'MESSAGE_EDITED', seq: { $lt: firstDelete.seq } },
             { ...ops, sort: { seq: -1 } },
           )
         : newestEdit;
     const doc = await collections.messages.findOne(byId, ops);
     if (!doc) return null;
     const target = stateFromLog(doc, newestEdit, firstDelete, lastEditBefore);
-    // A change landed between the two reads: read the log again rather than write an older state.
+    // A change landed between reading the log and the document: read the log again rather than write an older state.
     if (versionOf(doc) > target.version) continue;
     if (holds(doc, target)) return fromMessageDoc(doc);
     await collections.messages.updateOne(
