@@ -36,6 +36,8 @@ export async function seedThroughAdapter(mongodbUrl: string, roomId: string, aut
             encrypted: false,
             sentAt: new Date(),
             clientMessageId: null,
+            editedAt: null,
+            deletedAt: null,
           }),
         );
       }

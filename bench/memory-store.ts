@@ -44,6 +44,8 @@ async function main(): Promise<void> {
       encrypted: false,
       sentAt: new Date(),
       clientMessageId: `c-${i}`,
+      editedAt: null,
+      deletedAt: null,
     };
     await repository.insertMessage(message);
   };

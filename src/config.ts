@@ -29,6 +29,7 @@ const environment = z.object({
   DEFAULT_PAGE_SIZE: positiveInt(defaultInputLimits.defaultPageSize),
   SESSION_TTL_SECONDS: positiveInt(defaultChatOptions.sessionTtlMs / 1000),
   MEMORY_MAX_MESSAGES: positiveInt(DEFAULT_MEMORY_MAX_MESSAGES),
+  EDIT_WINDOW_SECONDS: z.coerce.number().int().min(0).default(defaultChatOptions.edits.editWindowMs / 1000),
 });
 
 export interface Config {
@@ -85,6 +86,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         defaultPageSize: e.DEFAULT_PAGE_SIZE,
       },
       sessionTtlMs: e.SESSION_TTL_SECONDS * 1000,
+      edits: { editWindowMs: e.EDIT_WINDOW_SECONDS * 1000 },
     },
   };
 }

@@ -12,6 +12,7 @@ import type { Repository } from './ports/repository.js';
 import { RoomAccess } from './room-access.js';
 import type { CoreDeps } from './use-cases/deps.js';
 import { Membership } from './use-cases/membership.js';
+import { defaultEditRules, MessageEdits, type EditRules } from './use-cases/message-edits.js';
 import { MessageWriter } from './use-cases/message-writer.js';
 import { Messages } from './use-cases/messages.js';
 import { Rooms } from './use-cases/rooms.js';
@@ -23,6 +24,7 @@ export interface ChatOptions {
   readonly limits: InputLimits;
   readonly stream: MessageStreamOptions;
   readonly typing: TypingStreamOptions;
+  readonly edits: EditRules;
   /** How long a session token stays valid. @default 30 days */
   readonly sessionTtlMs: number;
 }
@@ -31,6 +33,7 @@ export const defaultChatOptions: ChatOptions = {
   limits: defaultInputLimits,
   stream: defaultMessageStreamOptions,
   typing: defaultTypingStreamOptions,
+  edits: defaultEditRules,
   sessionTtlMs: 30 * 24 * 60 * 60 * 1000,
 };
 
@@ -50,6 +53,8 @@ export class Chat {
   readonly rooms: Rooms;
   readonly membership: Membership;
   readonly messages: Messages;
+  /** Edits and deletes of messages. */
+  readonly edits: MessageEdits;
   readonly typing: Typing;
   /** Live streams of a room (messages, events, typing), each authorized and watched in one call. */
   readonly streams: LiveStreams;
@@ -66,10 +71,11 @@ export class Chat {
     this.membership = new Membership(core, rules, this.writer, this.streams);
     this.rooms = new Rooms(core, options.limits, rules, this.membership);
     this.messages = new Messages(core, options.limits, rules, this.writer);
+    this.edits = new MessageEdits(core, options.limits, rules, this.writer, options.edits);
     this.typing = new Typing(core, rules);
   }
 
-  /** Resolves once every message write under way has finished (for a graceful shutdown). */
+  /** Resolves once every message write under way (sends, edits, deletes) has finished (for a graceful shutdown). */
   drain(): Promise<void> {
     return this.writer.drain();
   }

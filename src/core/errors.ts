@@ -52,8 +52,8 @@ export class Unauthenticated extends ChatError {
 
 export class Forbidden extends ChatError {
   readonly code = 'FORBIDDEN';
-  constructor(message = 'You are not a member of this room.') {
-    super(message);
+  constructor(message = 'You are not a member of this room.', details: Record<string, unknown> = {}) {
+    super(message, details);
   }
 }
 

@@ -47,6 +47,10 @@ export interface Message {
   readonly encrypted: boolean;
   readonly sentAt: Date;
   readonly clientMessageId: string | null;
+  /** Null until edited; then the time of the latest edit. */
+  readonly editedAt: Date | null;
+  /** Set once deleted: the message stays in history as a tombstone, text "" and not encrypted. */
+  readonly deletedAt: Date | null;
 }
 
 /** A change to a message after it was added, each with a number of the room's one sequence. */

@@ -7,6 +7,7 @@ import './types/session.js';
 import './types/room.js';
 import './types/message.js';
 import './types/room-event.js';
+import './types/message-edits.js';
 import './types/typing.js';
 import './types/rate-limit.js';
 

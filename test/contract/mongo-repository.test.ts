@@ -82,6 +82,8 @@ if (url === undefined || url === '') {
         encrypted: false,
         sentAt: new Date(),
         clientMessageId: 'client-1',
+        editedAt: null,
+        deletedAt: null,
       };
       await first.insertMessage(message);
       await first.close();
@@ -113,6 +115,31 @@ if (url === undefined || url === '') {
     });
   });
 
+  describe('MongoRepository messages stored before edits existed', () => {
+    const database = testDatabaseName();
+
+    afterAll(async () => {
+      await admin.db(database).dropDatabase();
+    });
+
+    it('reads a document without editedAt, deletedAt and version as never edited, and edits it', async () => {
+      const repository = await connectMongoRepository(url, { database, logger: silentLogger });
+      try {
+        const roomId = newId('room');
+        await repository.createRoom({ id: roomId, name: 'old', kind: 'PUBLIC', createdAt: new Date(), lastSeq: 1, directKey: null });
+        const old = { _id: newId('message'), roomId, seq: 1, authorId: null, subjectId: null, kind: 'CHAT' as const };
+        const sentAt = new Date('2024-01-01T00:00:00.000Z');
+        await admin.db(database).collection<MessageDoc>('messages').insertOne({ ...old, text: 'old', encrypted: false, sentAt, clientMessageId: null });
+        expect(await repository.getMessage(old._id)).toMatchObject({ text: 'old', editedAt: null, deletedAt: null });
+        const edit = { roomId, seq: 2, kind: 'MESSAGE_EDITED' as const, messageId: old._id, at: new Date(), text: 'new', encrypted: false };
+        await repository.insertChange(edit);
+        expect(await repository.applyMessageChange(edit)).toMatchObject({ text: 'new', editedAt: edit.at, deletedAt: null });
+      } finally {
+        await repository.close();
+      }
+    });
+  });
+
   describe('MongoRepository history query', () => {
     const database = testDatabaseName();
     let isFerretDb: boolean;
@@ -135,6 +162,8 @@ if (url === undefined || url === '') {
           encrypted: false,
           sentAt: new Date(),
           clientMessageId: null,
+          editedAt: null,
+          deletedAt: null,
         });
       }
       await repository.close();

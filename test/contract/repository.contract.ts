@@ -18,6 +18,7 @@ import {
 } from '../../src/core/model.js';
 import type { MessageRange } from '../../src/core/paging.js';
 import type { Repository } from '../../src/core/ports/repository.js';
+import { describeMessageChangesContract } from './message-changes.contract.js';
 
 export interface RepositoryFixture {
   /** A repository that holds nothing yet. */
@@ -57,6 +58,8 @@ export function aMessage(roomId: RoomId, seq: number, overrides: Partial<Message
     encrypted: false,
     sentAt: at(seq),
     clientMessageId: null,
+    editedAt: null,
+    deletedAt: null,
     ...overrides,
   };
 }
@@ -429,6 +432,8 @@ export function describeRepositoryContract(name: string, create: () => Promise<R
           text: 'ciphertext',
           encrypted: true,
           clientMessageId: 'client-1',
+          editedAt: null,
+          deletedAt: null,
           sentAt: new Date('2024-05-01T10:00:01.789Z'),
         });
         await repo.insertMessage(message);
@@ -758,6 +763,8 @@ export function describeRepositoryContract(name: string, create: () => Promise<R
         await expectFreshCopies(() => repo.getUser(kept.user.id), { ...kept.user, publicKey: 'K2' });
       });
     });
+
+    describeMessageChangesContract(() => repo);
 
     it('ping resolves while the store is reachable', async () => {
       await expect(repo.ping()).resolves.toBeUndefined();

@@ -32,6 +32,8 @@ function messageEvent(seq: number, text = `hello ${seq}`): RoomEvent {
       encrypted: false,
       sentAt: new Date(Date.UTC(2024, 0, 2, 3, 4, 5, seq)),
       clientMessageId: null,
+      editedAt: null,
+      deletedAt: null,
     },
   };
 }

@@ -18,6 +18,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MEMORY_MAX_MESSAGES: value })).toThrow(/MEMORY_MAX_MESSAGES/);
   });
 
+  it('reads EDIT_WINDOW_SECONDS: a day unless set, 0 for no limit', () => {
+    expect(loadConfig({}).chat.edits.editWindowMs).toBe(86_400 * 1000);
+    expect(loadConfig({ EDIT_WINDOW_SECONDS: '60' }).chat.edits.editWindowMs).toBe(60_000);
+    expect(loadConfig({ EDIT_WINDOW_SECONDS: '0' }).chat.edits.editWindowMs).toBe(0);
+  });
+
+  it.each(['-1', '1.5', 'forever'])('refuses EDIT_WINDOW_SECONDS=%s, naming the variable', (value) => {
+    expect(() => loadConfig({ EDIT_WINDOW_SECONDS: value })).toThrow(/EDIT_WINDOW_SECONDS/);
+  });
+
   it('names every bad variable in one error', () => {
     expect(() => loadConfig({ PORT: 'x', MEMORY_MAX_MESSAGES: '0' })).toThrow(/PORT[\s\S]*MEMORY_MAX_MESSAGES/);
   });

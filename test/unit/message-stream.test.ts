@@ -95,6 +95,8 @@ async function setup(options: Partial<MessageStreamOptions> = {}, store: { maxMe
     encrypted: false,
     sentAt: new Date(),
     clientMessageId: null,
+    editedAt: null,
+    deletedAt: null,
   });
 
   const h = {

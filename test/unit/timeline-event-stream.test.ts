@@ -48,7 +48,7 @@ async function setup(options: Partial<MessageStreamOptions> = {}, store: { maxMe
     send: async (text: string) => {
       const message: Message = {
         id: newId('message'), roomId, seq: await allocate(), authorId: null, subjectId: null,
-        kind: 'CHAT', text, encrypted: false, sentAt: new Date(), clientMessageId: null,
+        kind: 'CHAT', text, encrypted: false, sentAt: new Date(), clientMessageId: null, editedAt: null, deletedAt: null,
       };
       await repository.insertMessage(message);
       await bus.publish(messagesTopic(roomId), { type: 'message', message });

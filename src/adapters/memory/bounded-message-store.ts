@@ -5,6 +5,7 @@
 // behind it can be told apart.
 import { clientMessageKey } from '../../core/client-message-key.js';
 import { Conflict } from '../../core/errors.js';
+import { applyChange } from '../../core/message-changes.js';
 import {
   isRoomChange,
   type Message,
@@ -25,6 +26,8 @@ export class BoundedMessageStore {
   private readonly rooms = new Map<RoomId, RoomLog>();
   private readonly byId = new Map<MessageId, Message>();
   private readonly byClientKey = new Map<string, Message>();
+  /** The seq of the last change applied to each changed message: older ones come too late. */
+  private readonly appliedThrough = new Map<MessageId, number>();
   /** One entry per message or change held, in insert order: whose oldest entry goes next. */
   private insertOrder: RoomLog[] = [];
   private insertOrderHead = 0;
@@ -59,6 +62,24 @@ export class BoundedMessageStore {
     if (this.isBehindHistory(log, change.seq)) return;
     log.insertChange(change);
     this.countIn(log);
+  }
+
+  /** Applies `change` to its held message (unless a newer one was applied) and returns its state after. */
+  applyChange(change: RoomChange): Message | undefined {
+    const message = this.byId.get(change.messageId);
+    if (!message || message.roomId !== change.roomId) return undefined;
+    const applied = this.appliedThrough.get(message.id) ?? message.seq;
+    // A delete wins whenever it lands; an edit only over older changes.
+    if (change.kind !== 'MESSAGE_DELETED' && change.seq <= applied) return message;
+    this.appliedThrough.set(message.id, Math.max(applied, change.seq));
+    const updated = applyChange(message, change);
+    if (updated === message) return message;
+    this.byId.set(message.id, updated);
+    if (message.authorId !== null && message.clientMessageId !== null) {
+      this.byClientKey.set(clientMessageKey(message.authorId, message.clientMessageId), updated);
+    }
+    this.rooms.get(message.roomId)?.replaceMessage(updated);
+    return updated;
   }
 
   get(id: MessageId): Message | undefined {
@@ -122,6 +143,7 @@ export class BoundedMessageStore {
     this.held -= 1;
     if (isRoomChange(dropped)) return;
     this.byId.delete(dropped.id);
+    this.appliedThrough.delete(dropped.id);
     if (dropped.authorId !== null && dropped.clientMessageId !== null) {
       this.byClientKey.delete(clientMessageKey(dropped.authorId, dropped.clientMessageId));
     }

@@ -157,6 +157,10 @@ export class MemoryRepository implements Repository {
     this.messages.insertChange(change);
   }
 
+  async applyMessageChange(change: RoomChange): Promise<Message | null> {
+    return copyOrNull(this.messages.applyChange(change));
+  }
+
   async listTimeline(roomId: RoomId, afterSeq: number, limit: number): Promise<TimelineItem[]> {
     return this.messages.timeline(roomId, afterSeq, limit).map((item) =>
       isChangeItem(item) ? { seq: item.seq, change: copyOf(item.change), message: copyOrNull(item.message) } : copyOf(item),

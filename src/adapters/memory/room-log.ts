@@ -32,6 +32,11 @@ export class RoomLog {
     this.changes.insertAt(this.changes.positionFor(change.seq), change);
   }
 
+  /** Puts the new state of a held message in place of the old one. */
+  replaceMessage(message: Message): void {
+    this.messages.replace(message);
+  }
+
   /** Removes and returns the room's oldest entry, message or change. */
   dropOldest(): RoomLogEntry | undefined {
     const message = this.messages.oldest();

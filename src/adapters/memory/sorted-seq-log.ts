@@ -35,6 +35,14 @@ export class SortedSeqLog<T extends { readonly seq: number }> {
     this.entries.splice(index, 0, entry);
   }
 
+  /** Puts `entry` in place of the held entry with its seq; false when none holds it. */
+  replace(entry: T): boolean {
+    const index = this.firstIndexWithSeqAtLeast(entry.seq);
+    if (this.entries[index]?.seq !== entry.seq) return false;
+    this.entries[index] = entry;
+    return true;
+  }
+
   oldest(): T | undefined {
     return this.size === 0 ? undefined : this.entries[this.start];
   }

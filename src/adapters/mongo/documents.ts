@@ -64,6 +64,11 @@ export interface MessageDoc {
    * One sparse unique field instead of a partial compound index, which FerretDB v1 lacks.
    */
   clientKey?: string;
+  /** Absent on documents stored before edits existed: read as null. */
+  editedAt?: Date | null;
+  deletedAt?: Date | null;
+  /** The seq of the last change applied (see message-changes.ts); absent until the first one. */
+  version?: number;
 }
 
 /** One entry of a room's change log; its number is unique with the room under (roomId, seq). */
@@ -138,6 +143,8 @@ export function toMessageDoc(message: Message): MessageDoc {
     encrypted: message.encrypted,
     sentAt: message.sentAt,
     clientMessageId: message.clientMessageId,
+    editedAt: message.editedAt,
+    deletedAt: message.deletedAt,
   };
   if (message.clientMessageId !== null && message.authorId !== null) {
     doc.clientKey = clientMessageKey(message.authorId, message.clientMessageId);
@@ -157,7 +164,14 @@ export function fromMessageDoc(doc: MessageDoc): Message {
     encrypted: doc.encrypted,
     sentAt: doc.sentAt,
     clientMessageId: doc.clientMessageId,
+    editedAt: doc.editedAt ?? null,
+    deletedAt: doc.deletedAt ?? null,
   };
+}
+
+/** The seq of the last change applied to the message: its own until the first one. */
+export function versionOf(doc: MessageDoc): number {
+  return doc.version ?? doc.seq;
 }
 
 export function toChangeDoc(change: RoomChange): ChangeDoc {

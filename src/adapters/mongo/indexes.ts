@@ -17,6 +17,7 @@ const required: IndexPlan = [
   ['messages', { roomId: 1, seq: 1 }, { name: 'roomId_seq_unique', unique: true }],
   ['messages', { clientKey: 1 }, { name: 'clientKey_unique', unique: true, sparse: true }],
   ['changes', { roomId: 1, seq: 1 }, { name: 'roomId_seq_unique', unique: true }],
+  ['changes', { messageId: 1, kind: 1, seq: 1 }, { name: 'messageId_kind_seq' }],
   ['seqClaims', { roomId: 1, last: -1 }, { name: 'roomId_last' }],
 ];
 

@@ -23,6 +23,7 @@ import {
 } from './documents.js';
 import { InsertBatcher } from './insert-batcher.js';
 import { insertDeadlineMs } from './insert-deadline.js';
+import { applyMessageChange } from './message-changes.js';
 import { isDuplicateKey, translateMongoError } from './mongo-errors.js';
 import { historyQuery, publicRoomsQuery } from './queries.js';
 import { claimSeqRange } from './seq-claims.js';
@@ -251,6 +252,11 @@ export class MongoRepository implements Repository {
     return this.run('changes', async () => {
       await this.collections.changes.insertOne(toChangeDoc(change), this.ops);
     });
+  }
+
+  /** Converges under concurrent writers, also on FerretDB v1's non-atomic updates (see message-changes.ts). */
+  applyMessageChange(change: RoomChange): Promise<Message | null> {
+    return this.run('messages', () => applyMessageChange(this.collections, change, this.ops));
   }
 
   listTimeline(roomId: RoomId, afterSeq: number, limit: number): Promise<TimelineItem[]> {

@@ -76,6 +76,15 @@ export interface Repository {
    */
   insertChange(change: RoomChange): Promise<void>;
   /**
+   * Brings the message of `change` up to date with the room's log, once `change` was appended
+   * with `insertChange`: its text and `editedAt` from the newest edit, a tombstone once there is
+   * a delete (see `applyChange` in message-changes.ts). Guarded by the number of the last change
+   * applied, so an older change never overwrites a newer one, whatever order concurrent callers
+   * run in, and calling it again is harmless. Returns the message as stored after it, or null
+   * when the store holds no such message in the change's room.
+   */
+  applyMessageChange(change: RoomChange): Promise<Message | null>;
+  /**
    * Every stored item of the room, messages and changes, with seq > `afterSeq`, ascending by seq,
    * at most `limit`. A change item carries its message as it is now (null once a bounded store
    * dropped the message); a bounded store drops changes with messages, from the room's old end.

@@ -25,7 +25,11 @@ export class MessageWriter {
    * the write: subscribers recover the message from the repository.
    */
   post(roomId: RoomId, content: MessageContent): Promise<Message> {
-    const work = this.write(roomId, content);
+    return this.track(this.write(roomId, content));
+  }
+
+  /** Counts `work` (another write of a message: an edit, a delete) as under way until it settles. */
+  track(work: Promise<Message>): Promise<Message> {
     this.inFlight.add(work);
     const settled = () => this.inFlight.delete(work);
     work.then(settled, settled);
@@ -47,6 +51,8 @@ export class MessageWriter {
       sentAt: new Date(this.deps.clock.now()),
       encrypted: false,
       clientMessageId: null,
+      editedAt: null,
+      deletedAt: null,
       ...content,
     };
     await this.deps.repository.insertMessage(message);

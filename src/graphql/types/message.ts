@@ -69,6 +69,20 @@ MessageRef.implement({
       viewerIndependent: true,
       resolve: (message) => message.sentAt,
     }),
+    editedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Null until edited; then the time of the latest edit.',
+      viewerIndependent: true,
+      resolve: (message) => message.editedAt,
+    }),
+    deletedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Set once deleted: the message keeps its place in history with empty `text`, not encrypted.',
+      viewerIndependent: true,
+      resolve: (message) => message.deletedAt,
+    }),
     cursor: t.string({
       description: 'Its position in the room\'s history: pass it as `after` to resume from here.',
       viewerIndependent: true,

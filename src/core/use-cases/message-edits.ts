@@ -1,0 +1,78 @@
+// Editing and deleting a message. Each is a change of the room's log: take the number, append
+// the change (an edit with its text, so the log alone can replay it), bring the message up to
+// date, publish. Nothing runs in a transaction; see the README for what a crash in between leaves.
+import { Forbidden, InvalidInput, NotFound } from '../errors.js';
+import { checkText, type InputLimits } from '../limits.js';
+import { messagesTopic } from '../live/message-stream.js';
+import type { Message, MessageId, RoomChange, RoomEvent, User } from '../model.js';
+import type { RoomAccess } from '../room-access.js';
+import type { CoreDeps } from './deps.js';
+import type { MessageWriter } from './message-writer.js';
+import { requireViewer } from './viewer.js';
+
+export interface EditRules {
+  /** How long after sending its author may edit a message; 0 for no limit (EDIT_WINDOW_SECONDS). */
+  readonly editWindowMs: number;
+}
+
+export const defaultEditRules: EditRules = { editWindowMs: 86_400 * 1000 };
+
+type ChangeContent = Pick<RoomChange, 'kind' | 'text' | 'encrypted'>;
+
+export class MessageEdits {
+  constructor(
+    private readonly deps: Pick<CoreDeps, 'repository' | 'bus' | 'logger' | 'clock'>,
+    private readonly limits: InputLimits,
+    private readonly rules: RoomAccess,
+    private readonly writer: MessageWriter,
+    private readonly editRules: EditRules,
+  ) {}
+
+  /** Replaces the text of the viewer's own CHAT message; its id and cursor stay. */
+  async edit(viewer: User | null, messageId: MessageId, text: string, encrypted?: boolean | null): Promise<Message> {
+    const user = requireViewer(viewer);
+    const isEncrypted = encrypted ?? false;
+    const checked = checkText(text, isEncrypted, this.limits);
+    const message = await this.requireMemberMessage(user, messageId);
+    // What no one may edit is told apart before whose it is.
+    if (message.kind !== 'CHAT') throw new InvalidInput('System messages cannot be edited.', 'messageId');
+    if (message.deletedAt !== null) throw new InvalidInput('A deleted message cannot be edited.', 'messageId');
+    if (message.authorId !== user.id) throw new Forbidden('Only its author can edit a message.');
+    const window = this.editRules.editWindowMs;
+    if (window > 0 && this.deps.clock.now() - message.sentAt.getTime() > window) {
+      throw new Forbidden('The time to edit this message is over.', { reason: 'EDIT_WINDOW_CLOSED' });
+    }
+    return this.writer.track(this.record(message, { kind: 'MESSAGE_EDITED', text: checked, encrypted: isEncrypted }));
+  }
+
+  /** Deletes the viewer's own message, leaving a tombstone; deleting it again returns the tombstone as it is. */
+  async delete(viewer: User | null, messageId: MessageId): Promise<Message> {
+    const user = requireViewer(viewer);
+    const message = await this.requireMemberMessage(user, messageId);
+    if (message.authorId !== user.id) throw new Forbidden('Only its author can delete a message.');
+    if (message.deletedAt !== null) return message;
+    return this.writer.track(this.record(message, { kind: 'MESSAGE_DELETED' }));
+  }
+
+  private async requireMemberMessage(user: User, messageId: MessageId): Promise<Message> {
+    const message = await this.deps.repository.getMessage(messageId);
+    if (!message) throw new NotFound('Message');
+    await this.rules.requireMember(await this.rules.requireRoom(message.roomId), user);
+    return message;
+  }
+
+  private async record(message: Message, content: ChangeContent): Promise<Message> {
+    const { repository, bus, clock, logger } = this.deps;
+    const seq = await repository.allocateSeq(message.roomId);
+    if (seq === null) throw new NotFound('Room');
+    const change: RoomChange = { roomId: message.roomId, seq, messageId: message.id, at: new Date(clock.now()), ...content };
+    await repository.insertChange(change);
+    const updated = await repository.applyMessageChange(change);
+    if (!updated) throw new NotFound('Message');
+    const event: RoomEvent = { type: 'change', change, message: updated };
+    await bus.publish(messagesTopic(message.roomId), event).catch((error: unknown) => {
+      logger.warn({ err: error, roomId: message.roomId, seq }, 'publish failed; subscribers will repair the gap');
+    });
+    return updated;
+  }
+}
