@@ -1,7 +1,7 @@
 // roomEvents on the real server, over graphql-ws and over SSE: the room's messages as
 // MESSAGE_ADDED events in order, cursors in one space with messageAdded and history, resume,
-// and the same access rules as messageAdded. No public operation makes a change event yet
-// (edits, deletes, reactions): those kinds are covered in test/unit/timeline-event-stream.test.ts.
+// and the same access rules as messageAdded; edits and deletes as their own events, live and
+// on resume. (Reactions come later; their kind is covered in test/unit/timeline-event-stream.test.ts.)
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChatApi, type MessageInfo } from '../support/chat-api.js';
 import { subscribeSse, type SseSubscription } from '../support/sse-client.js';
@@ -139,6 +139,42 @@ describe.each(Object.keys(transports))('roomEvents over %s', (transport) => {
     expect(await nextEvents(afterM1, 1)).toEqual([added(m4)]);
     expect(await nextEvents(afterM2, 1)).toEqual([added(m4)]);
     expect([afterM1.pendingCount(), afterM2.pendingCount()]).toEqual([0, 0]);
+  });
+
+  it('tells an edit and a delete as events of their own, live and on a resume across them', async () => {
+    const { owner, room, newest } = await roomWithOwner();
+    const live = await open(ROOM_EVENTS, { roomId: room.id, after: newest }, owner.token);
+    const first = await api.send(owner.token, room.id, 'frist');
+    await api.ok('mutation ($id: ID!) { editMessage(messageId: $id, text: "first") { id } }', { id: first.id }, owner.token);
+    const second = await api.send(owner.token, room.id, 'second');
+    await api.ok('mutation ($id: ID!) { deleteMessage(messageId: $id) { id } }', { id: second.id }, owner.token);
+    const third = await api.send(owner.token, room.id, 'third');
+
+    const events = await nextEvents(live, 5);
+    expect(events.map((event) => [event.kind, event.message.id])).toEqual([
+      ['MESSAGE_ADDED', first.id],
+      ['MESSAGE_EDITED', first.id],
+      ['MESSAGE_ADDED', second.id],
+      ['MESSAGE_DELETED', second.id],
+      ['MESSAGE_ADDED', third.id],
+    ]);
+    // Each event carries the message as it is at that event or later, never older.
+    expect(events[1]!.message).toEqual({ id: first.id, text: 'first', cursor: first.cursor });
+    expect(events[3]!.message.text).toBe('');
+    // An edit keeps the message's cursor; the event has a cursor of its own, in the same space.
+    expect(events[1]!.cursor).not.toBe(first.cursor);
+
+    // Resuming after the edit's cursor gives exactly what followed it.
+    const resumed = await open(ROOM_EVENTS, { roomId: room.id, after: events[1]!.cursor }, owner.token);
+    expect((await nextEvents(resumed, 3)).map((event) => event.kind)).toEqual(['MESSAGE_ADDED', 'MESSAGE_DELETED', 'MESSAGE_ADDED']);
+    // messageAdded accepts the same cursor and steps over the changes.
+    const messages = await open(MESSAGE_ADDED, { roomId: room.id, after: events[1]!.cursor }, owner.token);
+    const addedIds = [];
+    for (let i = 0; i < 2; i++) {
+      const received = await messages.next();
+      addedIds.push(received === 'complete' ? null : (received.data?.messageAdded as { id: string }).id);
+    }
+    expect(addedIds).toEqual([second.id, third.id]);
   });
 
   it('refuses an outsider of a DIRECT room with FORBIDDEN', async () => {
