@@ -1,10 +1,9 @@
-// Editing and deleting a message. Each is a change of the room's log: take the number, append
-// the change (an edit with its text, so the log alone can replay it), bring the message up to
-// date, publish. Nothing runs in a transaction; see the README for what a crash in between leaves.
+// Editing and deleting a message: who may, and when. Each is then a change of the room's log,
+// written by the MessageWriter (number, append, bring the message up to date, publish); nothing
+// runs in a transaction; see the README for what a crash in between leaves.
 import { Forbidden, InvalidInput, NotFound } from '../errors.js';
 import { checkText, type InputLimits } from '../limits.js';
-import { messagesTopic } from '../live/message-stream.js';
-import type { Message, MessageId, RoomChange, RoomEvent, User } from '../model.js';
+import type { Message, MessageId, User } from '../model.js';
 import type { RoomAccess } from '../room-access.js';
 import type { CoreDeps } from './deps.js';
 import type { MessageWriter } from './message-writer.js';
@@ -17,11 +16,9 @@ export interface EditRules {
 
 export const defaultEditRules: EditRules = { editWindowMs: 86_400 * 1000 };
 
-type ChangeContent = Pick<RoomChange, 'kind' | 'text' | 'encrypted'>;
-
 export class MessageEdits {
   constructor(
-    private readonly deps: Pick<CoreDeps, 'repository' | 'bus' | 'logger' | 'clock'>,
+    private readonly deps: Pick<CoreDeps, 'repository' | 'clock'>,
     private readonly limits: InputLimits,
     private readonly rules: RoomAccess,
     private readonly writer: MessageWriter,
@@ -42,7 +39,7 @@ export class MessageEdits {
     if (window > 0 && this.deps.clock.now() - message.sentAt.getTime() > window) {
       throw new Forbidden('The time to edit this message is over.', { reason: 'EDIT_WINDOW_CLOSED' });
     }
-    return this.writer.track(this.record(message, { kind: 'MESSAGE_EDITED', text: checked, encrypted: isEncrypted }));
+    return this.writer.postChange(message, { kind: 'MESSAGE_EDITED', text: checked, encrypted: isEncrypted });
   }
 
   /** Deletes the viewer's own message, leaving a tombstone; deleting it again returns the tombstone as it is. */
@@ -51,7 +48,7 @@ export class MessageEdits {
     const message = await this.requireMemberMessage(user, messageId);
     if (message.authorId !== user.id) throw new Forbidden('Only its author can delete a message.');
     if (message.deletedAt !== null) return message;
-    return this.writer.track(this.record(message, { kind: 'MESSAGE_DELETED' }));
+    return this.writer.postChange(message, { kind: 'MESSAGE_DELETED' });
   }
 
   private async requireMemberMessage(user: User, messageId: MessageId): Promise<Message> {
@@ -59,20 +56,5 @@ export class MessageEdits {
     if (!message) throw new NotFound('Message');
     await this.rules.requireMember(await this.rules.requireRoom(message.roomId), user);
     return message;
-  }
-
-  private async record(message: Message, content: ChangeContent): Promise<Message> {
-    const { repository, bus, clock, logger } = this.deps;
-    const seq = await repository.allocateSeq(message.roomId);
-    if (seq === null) throw new NotFound('Room');
-    const change: RoomChange = { roomId: message.roomId, seq, messageId: message.id, at: new Date(clock.now()), ...content };
-    await repository.insertChange(change);
-    const updated = await repository.applyMessageChange(change);
-    if (!updated) throw new NotFound('Message');
-    const event: RoomEvent = { type: 'change', change, message: updated };
-    await bus.publish(messagesTopic(message.roomId), event).catch((error: unknown) => {
-      logger.warn({ err: error, roomId: message.roomId, seq }, 'publish failed; subscribers will repair the gap');
-    });
-    return updated;
   }
 }

@@ -1,9 +1,10 @@
-// The one way a message enters a room: number it, store it, then publish it. Every write is
-// tracked, so that a graceful shutdown can let the ones under way finish.
+// The one way anything enters a room's log: take the next number, store it, then publish it;
+// a new message, or a change of an older one (an edit, a delete). Every write is tracked, so
+// that a graceful shutdown can let the ones under way finish.
 import { NotFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { messagesTopic } from '../live/message-stream.js';
-import type { Message, MessageKind, RoomEvent, RoomId, UserId } from '../model.js';
+import type { Message, MessageKind, RoomChange, RoomEvent, RoomId, UserId } from '../model.js';
 import type { CoreDeps } from './deps.js';
 
 export interface MessageContent {
@@ -14,6 +15,9 @@ export interface MessageContent {
   readonly encrypted?: boolean;
   readonly clientMessageId?: string | null;
 }
+
+/** What a change says of its message; the writer adds the room, the number, the message and the time. */
+export type ChangeContent = Pick<RoomChange, 'kind' | 'text' | 'encrypted'>;
 
 export class MessageWriter {
   private readonly inFlight = new Set<Promise<Message>>();
@@ -28,8 +32,15 @@ export class MessageWriter {
     return this.track(this.write(roomId, content));
   }
 
-  /** Counts `work` (another write of a message: an edit, a delete) as under way until it settles. */
-  track(work: Promise<Message>): Promise<Message> {
+  /**
+   * Appends a change of `message` to the log under the next number, brings the message up to
+   * date with it, then publishes the change with the message as it is after it; the message after.
+   */
+  postChange(message: Message, content: ChangeContent): Promise<Message> {
+    return this.track(this.writeChange(message, content));
+  }
+
+  private track(work: Promise<Message>): Promise<Message> {
     this.inFlight.add(work);
     const settled = () => this.inFlight.delete(work);
     work.then(settled, settled);
@@ -42,8 +53,7 @@ export class MessageWriter {
   }
 
   private async write(roomId: RoomId, content: MessageContent): Promise<Message> {
-    const seq = await this.deps.repository.allocateSeq(roomId);
-    if (seq === null) throw new NotFound('Room');
+    const seq = await this.nextSeq(roomId);
     const message: Message = {
       id: newId('message'),
       roomId,
@@ -56,10 +66,31 @@ export class MessageWriter {
       ...content,
     };
     await this.deps.repository.insertMessage(message);
-    const event: RoomEvent = { type: 'message', message };
+    await this.publish({ type: 'message', message }, roomId, seq);
+    return message;
+  }
+
+  private async writeChange(message: Message, content: ChangeContent): Promise<Message> {
+    const { roomId } = message;
+    const seq = await this.nextSeq(roomId);
+    const change: RoomChange = { roomId, seq, messageId: message.id, at: new Date(this.deps.clock.now()), ...content };
+    await this.deps.repository.insertChange(change);
+    const updated = await this.deps.repository.applyMessageChange(change);
+    if (!updated) throw new NotFound('Message');
+    await this.publish({ type: 'change', change, message: updated }, roomId, seq);
+    return updated;
+  }
+
+  private async nextSeq(roomId: RoomId): Promise<number> {
+    const seq = await this.deps.repository.allocateSeq(roomId);
+    if (seq === null) throw new NotFound('Room');
+    return seq;
+  }
+
+  /** A failed publish does not fail the write: subscribers repair the number from the log. */
+  private async publish(event: RoomEvent, roomId: RoomId, seq: number): Promise<void> {
     await this.deps.bus.publish(messagesTopic(roomId), event).catch((error: unknown) => {
       this.deps.logger.warn({ err: error, roomId, seq }, 'publish failed; subscribers will repair the gap');
     });
-    return message;
   }
 }
