@@ -12,23 +12,12 @@ import {
   SendMessageDocument,
   type MessageFieldsFragment,
 } from '../gql/graphql.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
 import { follow } from '../support/user-client.js';
 import { clientKinds, UserClients } from '../support/user-clients.js';
 
-let server: TestServer;
-let users: UserClients;
-
-beforeAll(async () => {
-  // Client interop is under test here, not limits: many sessions come from one address.
-  server = await startTestServer({ RATE_LIMITS: 'off' });
-  users = new UserClients(server);
-});
-
-afterAll(async () => {
-  await users?.closeAll();
-  await server?.stop();
-});
+const users = new UserClients();
+beforeAll(() => users.start());
+afterAll(() => users.stop());
 
 describe.each(clientKinds)('$name with the generated documents', ({ connect }) => {
   const newClient = () => users.open(connect);
