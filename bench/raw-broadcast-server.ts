@@ -12,6 +12,7 @@ import { WebSocketServer, WebSocket } from 'ws';
 import type { SubscriptionName } from './live-subscriptions.js';
 
 const subscription = (process.env.FLOOR_SUBSCRIPTION ?? 'messageAdded') as SubscriptionName;
+if (subscription !== 'messageAdded' && subscription !== 'roomEvents') throw new Error(`FLOOR_SUBSCRIPTION: unknown subscription "${subscription}"`);
 
 interface Posted {
   readonly operationName?: string;
