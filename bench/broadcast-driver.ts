@@ -1,10 +1,12 @@
 // Sends numbered messages over HTTP to a server with live subscribers (the chat API or the raw
 // floor, the same requests to both) and paces them: probes until every subscriber is live, then
-// keeps at most `window` messages not yet received by everyone.
+// keeps at most `window` messages not yet received by everyone. With a mix that edits, warm-up
+// and measured runs send some of those numbered texts as edits of earlier messages.
 import { nowMs } from './clock.js';
 import { numberedText } from './delivery-counter.js';
-import { sendMessageBody } from './chat-operations.js';
-import { succeeded, type GraphQLHttp } from './graphql-http.js';
+import { editMessageBody, sendMessageBody } from './chat-operations.js';
+import { succeeded, type GraphQLHttp, type HttpAnswer } from './graphql-http.js';
+import { MessageMix } from './message-mix.js';
 import type { SubscriberPool } from './subscriber-pool.js';
 
 const PROBE_WAIT_MS = 1_000;
@@ -19,6 +21,7 @@ export class BroadcastDriver {
     private readonly http: GraphQLHttp,
     private readonly target: { readonly token: string; readonly roomId: string },
     private readonly pool: SubscriberPool,
+    private readonly mix = new MessageMix(null),
   ) {}
 
   /** Sends probes until one reaches every subscriber: from then on, every subscription is live. */
@@ -28,7 +31,7 @@ export class BroadcastDriver {
     while (Date.now() < giveUpAt) {
       const seq = this.nextUnmeasured--;
       probes++;
-      await this.send(seq);
+      await this.sendNew(seq);
       if (await this.pool.waitComplete(seq, PROBE_WAIT_MS)) return probes;
     }
     throw new Error(`no probe reached every subscriber within ${PROBE_GIVE_UP_MS} ms`);
@@ -53,7 +56,7 @@ export class BroadcastDriver {
   private async paced(seqs: readonly number[], window: number): Promise<void> {
     for (let i = 0; i < seqs.length; i++) {
       if (i >= window) await this.delivered(seqs[i - window]!);
-      await this.send(seqs[i]!);
+      await this.sendMixed(seqs[i]!);
     }
     for (const seq of seqs.slice(-window)) await this.delivered(seq);
   }
@@ -64,8 +67,28 @@ export class BroadcastDriver {
     }
   }
 
-  private async send(seq: number): Promise<void> {
-    const answer = await this.http.post(sendMessageBody(this.target.roomId, numberedText(seq, nowMs())), this.target.token);
-    if (!succeeded(answer)) throw new Error(`send failed (${answer.status}): ${answer.body.slice(0, 300)}`);
+  /** The mix's next operation for numbered text `seq`: a new message or an edit. */
+  private async sendMixed(seq: number): Promise<void> {
+    const edit = this.mix.next();
+    if (edit === null) {
+      const answer = await this.sendNew(seq);
+      if (this.mix.edits) this.mix.sentMessage({ messageId: sentMessageId(answer), seq });
+      return;
+    }
+    await this.delivered(edit.seq);
+    this.check(await this.http.post(editMessageBody(edit.messageId, numberedText(seq, nowMs())), this.target.token), 'edit');
   }
+
+  private async sendNew(seq: number): Promise<HttpAnswer> {
+    return this.check(await this.http.post(sendMessageBody(this.target.roomId, numberedText(seq, nowMs())), this.target.token), 'send');
+  }
+
+  private check(answer: HttpAnswer, what: string): HttpAnswer {
+    if (!succeeded(answer)) throw new Error(`${what} failed (${answer.status}): ${answer.body.slice(0, 300)}`);
+    return answer;
+  }
+}
+
+function sentMessageId(answer: HttpAnswer): string {
+  return (JSON.parse(answer.body) as { data: { sendMessage: { id: string } } }).data.sendMessage.id;
 }

@@ -5,11 +5,16 @@ export const CREATE_SESSION = 'mutation CreateSession { createSession { token us
 export const CREATE_ROOM = 'mutation CreateRoom($name: String) { createRoom(name: $name) { id } }';
 export const SEND_MESSAGE =
   'mutation SendMessage($roomId: ID!, $text: String!) { sendMessage(roomId: $roomId, text: $text) { id cursor sentAt } }';
+export const EDIT_MESSAGE =
+  'mutation EditMessage($messageId: ID!, $text: String!) { editMessage(messageId: $messageId, text: $text) { id cursor editedAt } }';
 /** The ingestion floor: a mutation that runs the whole HTTP and GraphQL pipeline but no resolver. */
 export const TRIVIAL_MUTATION = 'mutation Floor { __typename }';
 /** What every live subscriber asks for: the fields a chat client shows. */
 export const MESSAGE_ADDED =
   'subscription MessageAdded($roomId: ID!) { messageAdded(roomId: $roomId) { id roomId kind text sentAt cursor author { id name } } }';
+/** The change feed's subscribers ask for the same message fields, and when it was edited. */
+export const ROOM_EVENTS =
+  'subscription RoomEvents($roomId: ID!) { roomEvents(roomId: $roomId) { kind cursor message { id roomId kind text sentAt editedAt cursor author { id name } } } }';
 export const HISTORY_PAGE = `query History($roomId: ID!, $before: String) {
   messages(roomId: $roomId, last: 50, before: $before) {
     edges { cursor node { id kind text sentAt author { id name } } }
@@ -33,4 +38,9 @@ export async function createSenderAndRoom(http: GraphQLHttp): Promise<Sender> {
 /** The body of a sendMessage request, serialized. */
 export function sendMessageBody(roomId: string, text: string): string {
   return JSON.stringify({ query: SEND_MESSAGE, variables: { roomId, text }, operationName: 'SendMessage' });
+}
+
+/** The body of an editMessage request, serialized. */
+export function editMessageBody(messageId: string, text: string): string {
+  return JSON.stringify({ query: EDIT_MESSAGE, variables: { messageId, text }, operationName: 'EditMessage' });
 }

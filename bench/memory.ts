@@ -105,7 +105,14 @@ async function measure(
   const http = new GraphQLHttp(server.url, 1);
   const driver = new BroadcastDriver(http, target, pool);
   const open = async (count: number) => {
-    const outcome = await pool.open({ url: server.wsUrl, total: count, roomId: target.roomId, concurrency: OPEN_CONCURRENCY, measuredMessages: 0 });
+    const outcome = await pool.open({
+      url: server.wsUrl,
+      total: count,
+      roomId: target.roomId,
+      subscription: 'messageAdded',
+      concurrency: OPEN_CONCURRENCY,
+      measuredMessages: 0,
+    });
     if (outcome.failed > 0) throw new Error(`${outcome.failed} of ${count} connections failed: ${outcome.firstError}`);
     // Every subscription is live once one message reached them all.
     await driver.probe();

@@ -1,15 +1,16 @@
 // Benchmark sizes: the full run by default, tiny ones with BENCH_SIZE=small (a smoke run);
-// BENCH_SCENARIOS=fanout,ingestion,history,memory picks scenarios (all by default).
+// BENCH_SCENARIOS=fanout,roomevents,ingestion,history,memory picks scenarios (all by default).
 
-export const SCENARIOS = ['fanout', 'ingestion', 'history', 'memory'] as const;
+export const SCENARIOS = ['fanout', 'roomevents', 'ingestion', 'history', 'memory'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface Sizes {
   readonly name: 'full' | 'small';
+  /** Both fan-out kinds: messageAdded (fanout) and roomEvents (roomevents). */
   readonly fanout: {
     /** Subscriber counts, one measurement each. */
     readonly subscribers: readonly number[];
-    /** Measured messages per measurement. */
+    /** Measured messages per measurement (new messages and edits together). */
     readonly messages: number;
     /** Unmeasured messages sent first (JIT, buffers). */
     readonly warmupMessages: number;

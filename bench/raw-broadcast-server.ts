@@ -3,18 +3,29 @@
 // writing it to every connected socket. No GraphQL, no per-socket work beyond the write; it
 // speaks just enough of the protocol (acknowledge, answer pings) for the same graphql-ws
 // clients the chat API is measured with, each with its one subscription under id "1".
+// FLOOR_SUBSCRIPTION=roomEvents shapes the frames as roomEvents results (an EditMessage POST
+// as a MESSAGE_EDITED event) for subscribers of roomEvents; messageAdded by default.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
+import type { SubscriptionName } from './live-subscriptions.js';
+
+const subscription = (process.env.FLOOR_SUBSCRIPTION ?? 'messageAdded') as SubscriptionName;
+if (subscription !== 'messageAdded' && subscription !== 'roomEvents') throw new Error(`FLOOR_SUBSCRIPTION: unknown subscription "${subscription}"`);
+
+interface Posted {
+  readonly operationName?: string;
+  readonly variables?: { roomId?: string; text?: string };
+}
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
-    const body = JSON.parse(Buffer.concat(chunks).toString()) as { variables?: { roomId?: string; text?: string } };
+    const body = JSON.parse(Buffer.concat(chunks).toString()) as Posted;
     const message = fakeMessage(body.variables?.roomId ?? 'room_unknown', body.variables?.text ?? '');
-    const frame = Buffer.from(JSON.stringify({ id: '1', type: 'next', payload: { data: { messageAdded: message } } }));
+    const frame = Buffer.from(JSON.stringify({ id: '1', type: 'next', payload: { data: resultData(body, message) } }));
     for (const socket of sockets.clients) {
       if (socket.readyState === WebSocket.OPEN) socket.send(frame, { binary: false });
     }
@@ -40,6 +51,21 @@ sockets.on('connection', (socket) => {
 
 let seq = 0;
 const author = { id: `usr_${randomId()}`, name: 'Bench Author' };
+
+type FakeMessage = ReturnType<typeof fakeMessage>;
+
+/** The subscription's result for one POST: the same fields, and about the same sizes, as the chat API's. */
+function resultData(body: Posted, message: FakeMessage): Record<string, unknown> {
+  if (subscription === 'messageAdded') return { messageAdded: message };
+  const edited = body.operationName === 'EditMessage';
+  return {
+    roomEvents: {
+      kind: edited ? 'MESSAGE_EDITED' : 'MESSAGE_ADDED',
+      cursor: message.cursor,
+      message: { ...message, editedAt: edited ? message.sentAt : null },
+    },
+  };
+}
 
 /** The same fields, and about the same sizes, as the chat API's messageAdded payload. */
 function fakeMessage(roomId: string, text: string) {

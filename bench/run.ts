@@ -1,7 +1,7 @@
 // `npm run bench`: runs every scenario on every configured backend and prints one table, each
 // figure beside a floor measured in the same run. BENCH_SIZE=small for a smoke run.
 import { backendsFromEnv, type Backend } from './backends.js';
-import { runFanout } from './fanout.js';
+import { MESSAGE_ADDED_FANOUT, ROOM_EVENTS_FANOUT, runFanout } from './fanout.js';
 import { runHistory } from './history.js';
 import { runIngestion } from './ingestion.js';
 import { describeLoad, describeMachine } from './machine.js';
@@ -18,7 +18,9 @@ const backends = backendsFromEnv();
 function run(name: ScenarioName, backend: Backend, all: Sizes): Promise<ScenarioResult> {
   switch (name) {
     case 'fanout':
-      return runFanout(backend, all.fanout);
+      return runFanout(backend, all.fanout, MESSAGE_ADDED_FANOUT);
+    case 'roomevents':
+      return runFanout(backend, all.fanout, ROOM_EVENTS_FANOUT);
     case 'ingestion':
       return runIngestion(backend, all.ingestion);
     case 'history':

@@ -4,6 +4,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ROOT } from '../support/server-process.js';
 import type { DeliveryReport } from './delivery-counter.js';
+import type { SubscriptionName } from './live-subscriptions.js';
 import type { ChildCommand, ChildEvent } from './subscriber-protocol.js';
 
 const CHILD = fileURLToPath(new URL('./subscriber-process.ts', import.meta.url));
@@ -82,7 +83,14 @@ export class SubscriberPool {
   }
 
   /** Opens `total` clients, split evenly between the children. */
-  async open(options: { url: string; total: number; roomId: string; concurrency: number; measuredMessages: number }): Promise<OpenOutcome> {
+  async open(options: {
+    url: string;
+    total: number;
+    roomId: string;
+    subscription: SubscriptionName;
+    concurrency: number;
+    measuredMessages: number;
+  }): Promise<OpenOutcome> {
     const { total, ...rest } = options;
     const share = (index: number) => Math.floor(total / this.children.length) + (index < total % this.children.length ? 1 : 0);
     const outcomes = await Promise.all(

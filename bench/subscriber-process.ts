@@ -1,10 +1,10 @@
 // Child process entry: opens many subscriber clients to one server (real graphql-ws clients with
-// one messageAdded subscription each, the same for the chat API and the raw floor) and counts
-// what they receive through DeliveryCounter; commanded by SubscriberPool over IPC.
+// one subscription each, messageAdded or roomEvents, the same for the chat API and the raw
+// floor) and counts what they receive through DeliveryCounter; commanded by SubscriberPool over IPC.
 import { createClient, type Client } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import { DeliveryCounter } from './delivery-counter.js';
-import { MESSAGE_ADDED } from './chat-operations.js';
+import { LIVE_SUBSCRIPTIONS, type SubscriptionName } from './live-subscriptions.js';
 import type { ChildCommand, ChildEvent } from './subscriber-protocol.js';
 
 const counter = new DeliveryCounter((seq) => send({ type: 'complete', seq }));
@@ -25,8 +25,8 @@ process.on('disconnect', () => process.exit(0));
 async function handle(command: ChildCommand): Promise<void> {
   switch (command.type) {
     case 'open': {
-      const { url, count, roomId, concurrency, measuredMessages } = command;
-      const outcome = await openAll(count, concurrency, () => openGraphQLWs(url, roomId));
+      const { url, count, roomId, subscription, concurrency, measuredMessages } = command;
+      const outcome = await openAll(count, concurrency, () => openGraphQLWs(url, roomId, subscription));
       open += outcome.open;
       counter.expect(open, measuredMessages);
       send({ type: 'opened', ...outcome });
@@ -63,8 +63,9 @@ async function openAll(count: number, concurrency: number, open: () => Promise<v
   return { open: opened, failed, firstError };
 }
 
-/** A real graphql-ws client with one messageAdded subscription; resolves once acknowledged. */
-function openGraphQLWs(url: string, roomId: string): Promise<void> {
+/** A real graphql-ws client with one subscription; resolves once acknowledged. */
+function openGraphQLWs(url: string, roomId: string, name: SubscriptionName): Promise<void> {
+  const subscription = LIVE_SUBSCRIPTIONS[name];
   return new Promise((resolve, reject) => {
     let acknowledged = false;
     const client: Client = createClient({
@@ -85,10 +86,10 @@ function openGraphQLWs(url: string, roomId: string): Promise<void> {
         },
       },
     });
-    client.subscribe<{ messageAdded: { text: string } }>(
-      { query: MESSAGE_ADDED, variables: { roomId } },
+    client.subscribe<Record<string, unknown>>(
+      { query: subscription.query, variables: { roomId } },
       {
-        next: (result) => counter.record(result.data?.messageAdded.text),
+        next: (result) => counter.record(subscription.text(result.data)),
         error: () => {
           lost++;
         },

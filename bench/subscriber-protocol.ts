@@ -1,5 +1,6 @@
 // The IPC messages between SubscriberPool (parent) and subscriber-process (child).
 import type { DeliveryReport } from './delivery-counter.js';
+import type { SubscriptionName } from './live-subscriptions.js';
 
 export type ChildCommand =
   | {
@@ -7,6 +8,8 @@ export type ChildCommand =
       readonly url: string;
       readonly count: number;
       readonly roomId: string;
+      /** What each client subscribes to. */
+      readonly subscription: SubscriptionName;
       /** Connections opened at once. */
       readonly concurrency: number;
       /** Measured messages to come (to size the latency buffer). */
