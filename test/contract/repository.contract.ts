@@ -19,6 +19,7 @@ import {
 import type { MessageRange } from '../../src/core/paging.js';
 import type { Repository } from '../../src/core/ports/repository.js';
 import { describeMessageChangesContract } from './message-changes.contract.js';
+import { UNTOUCHED_MESSAGE } from '../../src/core/model.js';
 
 export interface RepositoryFixture {
   /** A repository that holds nothing yet. */
@@ -58,8 +59,7 @@ export function aMessage(roomId: RoomId, seq: number, overrides: Partial<Message
     encrypted: false,
     sentAt: at(seq),
     clientMessageId: null,
-    editedAt: null,
-    deletedAt: null,
+    ...UNTOUCHED_MESSAGE,
     ...overrides,
   };
 }
@@ -432,8 +432,7 @@ export function describeRepositoryContract(name: string, create: () => Promise<R
           text: 'ciphertext',
           encrypted: true,
           clientMessageId: 'client-1',
-          editedAt: null,
-          deletedAt: null,
+          ...UNTOUCHED_MESSAGE,
           sentAt: new Date('2024-05-01T10:00:01.789Z'),
         });
         await repo.insertMessage(message);
