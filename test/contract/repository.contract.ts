@@ -19,6 +19,8 @@ import {
 import type { MessageRange } from '../../src/core/paging.js';
 import type { Repository } from '../../src/core/ports/repository.js';
 import { describeMessageChangesContract } from './message-changes.contract.js';
+import { describeReactionsContract } from './reactions.contract.js';
+import { describeThreadsContract } from './threads.contract.js';
 import { UNTOUCHED_MESSAGE } from '../../src/core/model.js';
 
 export interface RepositoryFixture {
@@ -764,6 +766,8 @@ export function describeRepositoryContract(name: string, create: () => Promise<R
     });
 
     describeMessageChangesContract(() => repo);
+    describeReactionsContract(() => repo);
+    describeThreadsContract(() => repo);
 
     it('ping resolves while the store is reachable', async () => {
       await expect(repo.ping()).resolves.toBeUndefined();
