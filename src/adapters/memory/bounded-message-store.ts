@@ -57,13 +57,17 @@ export class BoundedMessageStore {
     this.countIn(log);
   }
 
-  /** Stores `change` (kept as given, as `insert` keeps a message). */
+  /**
+   * Stores `change` (kept as given, as `insert` keeps a message) and applies it at once: here
+   * appending and applying are one step, so no reader ever sees a change its message lacks.
+   */
   insertChange(change: RoomChange): void {
     const log = this.logOf(change.roomId);
     if (log.holds(change.seq)) throw new Conflict('changes.roomId_seq');
     if (this.isBehindHistory(log, change.seq)) return;
     log.insertChange(change);
     this.countIn(log);
+    this.applyChange(change);
   }
 
   /**
