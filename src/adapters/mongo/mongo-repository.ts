@@ -27,7 +27,6 @@ import {
   fromUserDoc,
   type MessageDoc,
   toChangeDoc,
-  toMembershipDoc,
   toMessageDoc,
   toRoomDoc,
   toSessionDoc,
@@ -37,8 +36,9 @@ import { InsertBatcher } from './insert-batcher.js';
 import { insertDeadlineMs } from './insert-deadline.js';
 import { findOrCreateDirectRoom } from './direct-rooms.js';
 import { convergeMessage } from './message-changes.js';
-import { isDuplicateKey, translateMongoError } from './mongo-errors.js';
-import { historyQuery, publicRoomsQuery, repliesQuery } from './queries.js';
+import { translateMongoError } from './mongo-errors.js';
+import * as memberships from './memberships.js';
+import { historyQuery, publicRoomsQuery, type RangeQuery, repliesQuery } from './queries.js';
 import * as reactions from './reactions.js';
 import { claimSeqRange } from './seq-claims.js';
 import { readLastTimelineSeq, readTimeline } from './timeline-reads.js';
@@ -171,40 +171,19 @@ export class MongoRepository implements Repository {
   }
 
   addMember(roomId: RoomId, userId: UserId, joinedAt: Date): Promise<boolean> {
-    return this.run('memberships', async () => {
-      if (!(await this.collections.rooms.findOne({ _id: roomId }, { ...this.ops, projection: { _id: 1 } }))) return false;
-      try {
-        await this.collections.memberships.insertOne(toMembershipDoc(roomId, userId, joinedAt), this.ops);
-        return true;
-      } catch (error) {
-        if (isDuplicateKey(error)) return false;
-        throw error;
-      }
-    });
+    return this.run('memberships', () => memberships.addMember(this.collections, roomId, userId, joinedAt, this.ops));
   }
 
   removeMember(roomId: RoomId, userId: UserId): Promise<boolean> {
-    return this.run('memberships', async () => {
-      const result = await this.collections.memberships.deleteOne({ roomId, userId }, this.ops);
-      return result.deletedCount === 1;
-    });
+    return this.run('memberships', () => memberships.removeMember(this.collections, roomId, userId, this.ops));
   }
 
   isMember(roomId: RoomId, userId: UserId): Promise<boolean> {
-    return this.run('memberships', async () => {
-      const doc = await this.collections.memberships.findOne({ roomId, userId }, { ...this.ops, projection: { _id: 1 } });
-      return doc !== null;
-    });
+    return this.run('memberships', () => memberships.isMember(this.collections, roomId, userId, this.ops));
   }
 
   listMemberIds(roomId: RoomId): Promise<UserId[]> {
-    return this.run('memberships', async () => {
-      const docs = await this.collections.memberships
-        .find({ roomId }, { ...this.ops, projection: { userId: 1 } })
-        .sort({ joinedAt: 1, _id: 1 })
-        .toArray();
-      return docs.map((doc) => doc.userId);
-    });
+    return this.run('memberships', () => memberships.listMemberIds(this.collections, roomId, this.ops));
   }
 
   allocateSeq(roomId: RoomId, count = 1): Promise<number | null> {
@@ -230,23 +209,11 @@ export class MongoRepository implements Repository {
   }
 
   listMessages(roomId: RoomId, range: MessageRange): Promise<Message[]> {
-    if (range.limit <= 0) return Promise.resolve([]);
-    return this.run('messages', async () => {
-      const query = historyQuery(roomId, range);
-      const docs = await this.collections.messages.find(query.filter, this.ops).sort(query.sort).limit(query.limit).toArray();
-      const messages = docs.map(fromMessageDoc);
-      return range.from === 'start' ? messages : messages.reverse();
-    });
+    return this.readWindow(historyQuery(roomId, range), range);
   }
 
   listReplies(parentId: MessageId, range: MessageRange): Promise<Message[]> {
-    if (range.limit <= 0) return Promise.resolve([]);
-    return this.run('messages', async () => {
-      const query = repliesQuery(parentId, range);
-      const docs = await this.collections.messages.find(query.filter, this.ops).sort(query.sort).limit(query.limit).toArray();
-      const messages = docs.map(fromMessageDoc);
-      return range.from === 'start' ? messages : messages.reverse();
-    });
+    return this.readWindow(repliesQuery(parentId, range), range);
   }
 
   applyReply(reply: Message): Promise<Message | null> {
@@ -315,6 +282,17 @@ export class MongoRepository implements Repository {
 
   close(): Promise<void> {
     return this.client.close();
+  }
+
+  /** A window of messages, oldest first. */
+  private readWindow(query: RangeQuery<MessageDoc>, range: MessageRange): Promise<Message[]> {
+    // A limit of 0 means "no limit" to MongoDB.
+    if (range.limit <= 0) return Promise.resolve([]);
+    return this.run('messages', async () => {
+      const docs = await this.collections.messages.find(query.filter, this.ops).sort(query.sort).limit(query.limit).toArray();
+      const messages = docs.map(fromMessageDoc);
+      return range.from === 'start' ? messages : messages.reverse();
+    });
   }
 
   /** Runs one repository operation, turning driver errors into core errors. */
