@@ -8,6 +8,7 @@ import { toMessageDoc } from '../src/adapters/mongo/documents.js';
 import { newId } from '../src/core/ids.js';
 import type { RoomId, UserId } from '../src/core/model.js';
 import { createLogger } from '../src/logger.js';
+import { UNTOUCHED_MESSAGE } from '../src/core/model.js';
 
 const BATCH = 1_000;
 
@@ -36,8 +37,7 @@ export async function seedThroughAdapter(mongodbUrl: string, roomId: string, aut
             encrypted: false,
             sentAt: new Date(),
             clientMessageId: null,
-            editedAt: null,
-            deletedAt: null,
+            ...UNTOUCHED_MESSAGE,
           }),
         );
       }

@@ -4,6 +4,7 @@
 import { MemoryRepository } from '../src/adapters/memory/memory-repository.js';
 import { newId } from '../src/core/ids.js';
 import type { Message, RoomId } from '../src/core/model.js';
+import { UNTOUCHED_MESSAGE } from '../src/core/model.js';
 
 const maxMessages = Number(process.argv[2] ?? 1_000_000);
 const roomCount = Number(process.argv[3] ?? 1000);
@@ -44,8 +45,7 @@ async function main(): Promise<void> {
       encrypted: false,
       sentAt: new Date(),
       clientMessageId: `c-${i}`,
-      editedAt: null,
-      deletedAt: null,
+      ...UNTOUCHED_MESSAGE,
     };
     await repository.insertMessage(message);
   };

@@ -15,6 +15,7 @@ import { Membership } from './use-cases/membership.js';
 import { defaultEditRules, MessageEdits, type EditRules } from './use-cases/message-edits.js';
 import { MessageWriter } from './use-cases/message-writer.js';
 import { Messages } from './use-cases/messages.js';
+import { Reactions } from './use-cases/reactions.js';
 import { Rooms } from './use-cases/rooms.js';
 import { Sessions } from './use-cases/sessions.js';
 import { Typing } from './use-cases/typing.js';
@@ -55,6 +56,8 @@ export class Chat {
   readonly messages: Messages;
   /** Edits and deletes of messages. */
   readonly edits: MessageEdits;
+  /** Reactions to messages. */
+  readonly reactions: Reactions;
   readonly typing: Typing;
   /** Live streams of a room (messages, events, typing), each authorized and watched in one call. */
   readonly streams: LiveStreams;
@@ -72,10 +75,11 @@ export class Chat {
     this.rooms = new Rooms(core, options.limits, rules, this.membership);
     this.messages = new Messages(core, options.limits, rules, this.writer);
     this.edits = new MessageEdits(core, options.limits, rules, this.writer, options.edits);
+    this.reactions = new Reactions(core, options.limits, rules, this.writer);
     this.typing = new Typing(core, rules);
   }
 
-  /** Resolves once every message write under way (sends, edits, deletes) has finished (for a graceful shutdown). */
+  /** Resolves once every message write under way (sends, edits, deletes, reactions) has finished (for a graceful shutdown). */
   drain(): Promise<void> {
     return this.writer.drain();
   }

@@ -14,6 +14,10 @@ export interface InputLimits {
   readonly maxPublicKeyLength: number;
   /** Longest clientMessageId, in characters. @default 128 */
   readonly maxClientMessageIdLength: number;
+  /** Longest reaction key, in characters (code points). @default 32 */
+  readonly maxReactionKeyLength: number;
+  /** Most distinct reaction keys on one message. @default 20 */
+  readonly maxReactionKeys: number;
 }
 
 export const defaultInputLimits: InputLimits = {
@@ -23,6 +27,8 @@ export const defaultInputLimits: InputLimits = {
   defaultPageSize: 50,
   maxPublicKeyLength: 8192,
   maxClientMessageIdLength: 128,
+  maxReactionKeyLength: 32,
+  maxReactionKeys: 20,
 };
 
 /** Counts characters as people do (code points), not UTF-16 units. */
@@ -67,6 +73,18 @@ export function checkClientMessageId(raw: string | null | undefined, limits: Inp
     );
   }
   return raw;
+}
+
+// Whitespace (any Unicode space) and control characters have no place in a reaction key.
+const NOT_IN_REACTION_KEYS = /[\s\p{Cc}]/u;
+
+/** A reaction key as given, an emoji or a short name: 1 to 32 characters, no whitespace. */
+export function checkReactionKey(key: string, limits: InputLimits): string {
+  const length = characterCount(key);
+  if (length === 0 || length > limits.maxReactionKeyLength || NOT_IN_REACTION_KEYS.test(key)) {
+    throw new InvalidInput(`"key" must be 1 to ${limits.maxReactionKeyLength} characters without whitespace.`, 'key');
+  }
+  return key;
 }
 
 export function checkPageSize(value: number, limits: InputLimits, field: string): number {

@@ -51,6 +51,39 @@ export interface Message {
   readonly editedAt: Date | null;
   /** Set once deleted: the message stays in history as a tombstone, text "" and not encrypted. */
   readonly deletedAt: Date | null;
+  /** The top-level message this one replies to; null for a top-level message (threads are one level deep). */
+  readonly parentId: MessageId | null;
+  /** How many replies it has, deleted ones included (they keep their place in the thread). */
+  readonly replyCount: number;
+  /** When its newest reply was sent; null without replies. */
+  readonly lastReplyAt: Date | null;
+  /** One entry per reaction key, most used first (ties by key); empty on a tombstone. */
+  readonly reactions: readonly ReactionCount[];
+}
+
+/** What a new top-level message holds when it is stored: not edited, not deleted, no replies, no reactions. */
+export const UNTOUCHED_MESSAGE = {
+  parentId: null,
+  editedAt: null,
+  deletedAt: null,
+  replyCount: 0,
+  lastReplyAt: null,
+  reactions: [],
+} as const satisfies Partial<Message>;
+
+/** How many users reacted to a message with one key. */
+export interface ReactionCount {
+  readonly key: string;
+  readonly count: number;
+}
+
+/** One user's reaction with one key to one message: a user reacts with a key at most once. */
+export interface Reaction {
+  readonly messageId: MessageId;
+  readonly roomId: RoomId;
+  readonly userId: UserId;
+  readonly key: string;
+  readonly at: Date;
 }
 
 /** A change to a message after it was added, each with a number of the room's one sequence. */

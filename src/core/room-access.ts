@@ -1,6 +1,6 @@
 // Who may do what in a room: the rules every use case and every live stream's re-check share.
 import { Forbidden, NotFound, Unauthenticated } from './errors.js';
-import type { Room, RoomId, User } from './model.js';
+import type { Message, MessageId, Room, RoomId, User } from './model.js';
 import type { Repository } from './ports/repository.js';
 
 export class RoomAccess {
@@ -10,6 +10,14 @@ export class RoomAccess {
     const room = await this.repository.getRoom(roomId);
     if (!room) throw new NotFound('Room');
     return room;
+  }
+
+  /** The message, once `user` is a member of its room: NOT_FOUND for an unknown message, FORBIDDEN for others. */
+  async requireMemberMessage(messageId: MessageId, user: User): Promise<Message> {
+    const message = await this.repository.getMessage(messageId);
+    if (!message) throw new NotFound('Message');
+    await this.requireMember(await this.requireRoom(message.roomId), user);
+    return message;
   }
 
   async requireMember(room: Room, user: User): Promise<void> {

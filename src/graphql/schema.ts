@@ -8,6 +8,8 @@ import './types/room.js';
 import './types/message.js';
 import './types/room-event.js';
 import './types/message-edits.js';
+import './types/thread.js';
+import './types/reaction.js';
 import './types/typing.js';
 import './types/rate-limit.js';
 

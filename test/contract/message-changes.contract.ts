@@ -63,6 +63,14 @@ export function describeMessageChangesContract(repository: () => Repository): vo
       expect(await repo.getMessage(message.id)).toEqual(message);
     });
 
+    it('a change appended but never applied (its writer died in between) is applied by the next timeline read', async () => {
+      const edit = anEdit(room.id, 2, message.id, 'appended only');
+      await repo.insertChange(edit);
+      const edited = { ...message, text: 'appended only', editedAt: edit.at };
+      expect(await repo.listTimeline(room.id, 0, 10)).toEqual([edited, { seq: 2, change: edit, message: edited }]);
+      expect(await repo.getMessage(message.id)).toEqual(edited);
+    });
+
     it('20 concurrent edits leave the newest text in history, in the message and in every timeline item', async () => {
       const edits = Array.from({ length: 20 }, (_, i) => anEdit(room.id, i + 2, message.id, `edit ${i + 2}`));
       await Promise.all(edits.map(record));

@@ -14,6 +14,7 @@ import { Unavailable } from '../../src/core/errors.js';
 import { newId } from '../../src/core/ids.js';
 import { describeRepositoryContract } from './repository.contract.js';
 import { silentLogger } from '../support/silent-logger.js';
+import { UNTOUCHED_MESSAGE } from '../../src/core/model.js';
 
 const url = process.env.MONGODB_URL;
 function testDatabaseName(): string {
@@ -82,8 +83,7 @@ if (url === undefined || url === '') {
         encrypted: false,
         sentAt: new Date(),
         clientMessageId: 'client-1',
-        editedAt: null,
-        deletedAt: null,
+        ...UNTOUCHED_MESSAGE,
       };
       await first.insertMessage(message);
       await first.close();
@@ -162,8 +162,7 @@ if (url === undefined || url === '') {
           encrypted: false,
           sentAt: new Date(),
           clientMessageId: null,
-          editedAt: null,
-          deletedAt: null,
+          ...UNTOUCHED_MESSAGE,
         });
       }
       await repository.close();

@@ -19,6 +19,9 @@ import {
 import type { MessageRange } from '../../src/core/paging.js';
 import type { Repository } from '../../src/core/ports/repository.js';
 import { describeMessageChangesContract } from './message-changes.contract.js';
+import { describeReactionsContract } from './reactions.contract.js';
+import { describeThreadsContract } from './threads.contract.js';
+import { UNTOUCHED_MESSAGE } from '../../src/core/model.js';
 
 export interface RepositoryFixture {
   /** A repository that holds nothing yet. */
@@ -58,8 +61,7 @@ export function aMessage(roomId: RoomId, seq: number, overrides: Partial<Message
     encrypted: false,
     sentAt: at(seq),
     clientMessageId: null,
-    editedAt: null,
-    deletedAt: null,
+    ...UNTOUCHED_MESSAGE,
     ...overrides,
   };
 }
@@ -432,8 +434,7 @@ export function describeRepositoryContract(name: string, create: () => Promise<R
           text: 'ciphertext',
           encrypted: true,
           clientMessageId: 'client-1',
-          editedAt: null,
-          deletedAt: null,
+          ...UNTOUCHED_MESSAGE,
           sentAt: new Date('2024-05-01T10:00:01.789Z'),
         });
         await repo.insertMessage(message);
@@ -602,21 +603,23 @@ export function describeRepositoryContract(name: string, create: () => Promise<R
 
       const store = (...entries: (Message | RoomChange)[]) => storeInOrder(repo, entries);
 
-      it('lists messages and changes together in seq order, whatever the insertion order', async () => {
+      it('lists messages and changes together in seq order, whatever the insertion order, each message as it is now', async () => {
         const [first, third, sixth] = [aMessage(room.id, 1), aMessage(room.id, 3), aMessage(room.id, 6)];
         const edit = anEdit(room.id, 2, first.id, 'first, edited');
         const reactions = aChange(room.id, 4, third.id);
         const deletion = aChange(room.id, 5, first.id, { kind: 'MESSAGE_DELETED' });
         const elsewhere = aMessage(other.id, 1);
-        await store(deletion, third, aChange(other.id, 2, elsewhere.id), edit, sixth, elsewhere, first, reactions, aMessage(other.id, 7));
+        // Numbers arrive out of order; a change never comes before its message.
+        await store(sixth, elsewhere, third, aChange(other.id, 2, elsewhere.id), reactions, first, edit, aMessage(other.id, 7), deletion);
 
         const items = await repo.listTimeline(room.id, 0, 100);
+        const tombstone = { ...first, text: '', editedAt: edit.at, deletedAt: deletion.at };
         expect(items).toEqual([
-          first,
-          { seq: 2, change: edit, message: first },
+          tombstone,
+          { seq: 2, change: edit, message: tombstone },
           third,
           { seq: 4, change: reactions, message: third },
-          { seq: 5, change: deletion, message: first },
+          { seq: 5, change: deletion, message: tombstone },
           sixth,
         ]);
         expect(items.map(isChangeItem)).toEqual([false, true, false, true, true, false]);
@@ -653,7 +656,8 @@ export function describeRepositoryContract(name: string, create: () => Promise<R
         const edit = anEdit(room.id, 2, message.id, 'kept');
         await store(message, edit);
         await expect(repo.insertChange(aChange(room.id, 2, message.id, { kind: 'MESSAGE_DELETED' }))).rejects.toBeInstanceOf(Conflict);
-        expect(await repo.listTimeline(room.id, 0, 10)).toEqual([message, { seq: 2, change: edit, message }]);
+        const edited = { ...message, text: 'kept', editedAt: edit.at };
+        expect(await repo.listTimeline(room.id, 0, 10)).toEqual([edited, { seq: 2, change: edit, message: edited }]);
         expect(await repo.lastTimelineSeq(room.id)).toBe(2);
         // The same number in another room is another room's.
         await expect(repo.insertChange(aChange(other.id, 2, message.id))).resolves.toBeUndefined();
@@ -672,7 +676,7 @@ export function describeRepositoryContract(name: string, create: () => Promise<R
         const read = async () => (await repo.listTimeline(room.id, 2, 10)).filter(isChangeItem);
         const [first, second] = [await read(), await read()];
         expect(first.map((item) => item.message)).toEqual([await repo.getMessage(bob.id), await repo.getMessage(ada.id)]);
-        expect(first.map((item) => item.message)).toEqual([kept.bob, kept.ada]);
+        expect(first.map((item) => item.message)).toEqual([kept.bob, { ...kept.ada, text: 'ada, edited', editedAt: first[1]!.change.at }]);
         expect(first[0]!.change).toEqual(kept.aboutBob);
         expect(second[0]!.message).not.toBe(first[0]!.message);
         expect(second[0]!.change).not.toBe(first[0]!.change);
@@ -765,6 +769,8 @@ export function describeRepositoryContract(name: string, create: () => Promise<R
     });
 
     describeMessageChangesContract(() => repo);
+    describeReactionsContract(() => repo);
+    describeThreadsContract(() => repo);
 
     it('ping resolves while the store is reachable', async () => {
       await expect(repo.ping()).resolves.toBeUndefined();

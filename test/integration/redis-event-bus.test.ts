@@ -12,6 +12,7 @@ import { AsyncQueue } from '../support/async-queue.js';
 import { createDeferred } from '../support/deferred.js';
 import { eventually } from '../support/eventually.js';
 import { freePort, startRedisServer, type TestRedisServer } from '../support/redis-server.js';
+import { UNTOUCHED_MESSAGE } from '../../src/core/model.js';
 
 const redisUrl = process.env.REDIS_URL;
 const suite = redisUrl ? describe : describe.skip;
@@ -32,8 +33,7 @@ function messageEvent(seq: number, text = `hello ${seq}`): RoomEvent {
       encrypted: false,
       sentAt: new Date(Date.UTC(2024, 0, 2, 3, 4, 5, seq)),
       clientMessageId: null,
-      editedAt: null,
-      deletedAt: null,
+      ...UNTOUCHED_MESSAGE,
     },
   };
 }

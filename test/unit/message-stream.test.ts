@@ -14,6 +14,7 @@ import { StreamOverflow } from '../../src/core/live/stream-errors.js';
 import { AsyncQueue } from '../support/async-queue.js';
 import { LossyEventBus } from '../support/lossy-event-bus.js';
 import { rejection } from '../support/rejection.js';
+import { UNTOUCHED_MESSAGE } from '../../src/core/model.js';
 
 /** A MemoryRepository that reports every read of the room's log (listTimeline) once it has answered. */
 class ObservedRepository extends MemoryRepository {
@@ -95,8 +96,7 @@ async function setup(options: Partial<MessageStreamOptions> = {}, store: { maxMe
     encrypted: false,
     sentAt: new Date(),
     clientMessageId: null,
-    editedAt: null,
-    deletedAt: null,
+    ...UNTOUCHED_MESSAGE,
   });
 
   const h = {

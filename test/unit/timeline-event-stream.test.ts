@@ -8,6 +8,7 @@ import { defaultMessageStreamOptions, messagesTopic, type MessageStreamOptions }
 import { roomTimelineEventStream, type TimelineEvent } from '../../src/core/live/timeline-event-stream.js';
 import type { Message, RoomChange, RoomChangeKind } from '../../src/core/model.js';
 import { LossyEventBus } from '../support/lossy-event-bus.js';
+import { UNTOUCHED_MESSAGE } from '../../src/core/model.js';
 
 const { gapTimeoutMs } = defaultMessageStreamOptions;
 
@@ -48,7 +49,7 @@ async function setup(options: Partial<MessageStreamOptions> = {}, store: { maxMe
     send: async (text: string) => {
       const message: Message = {
         id: newId('message'), roomId, seq: await allocate(), authorId: null, subjectId: null,
-        kind: 'CHAT', text, encrypted: false, sentAt: new Date(), clientMessageId: null, editedAt: null, deletedAt: null,
+        kind: 'CHAT', text, encrypted: false, sentAt: new Date(), clientMessageId: null, ...UNTOUCHED_MESSAGE,
       };
       await repository.insertMessage(message);
       await bus.publish(messagesTopic(roomId), { type: 'message', message });

@@ -17,6 +17,7 @@ import {
   type UserId,
 } from '../../core/model.js';
 import type { MessageRange } from '../../core/paging.js';
+import { ReactionTable } from './reaction-table.js';
 import { RoomLog } from './room-log.js';
 
 /** Shrink the insert queue once its consumed head is this long and at least half of it. */
@@ -26,6 +27,7 @@ export class BoundedMessageStore {
   private readonly rooms = new Map<RoomId, RoomLog>();
   private readonly byId = new Map<MessageId, Message>();
   private readonly byClientKey = new Map<string, Message>();
+  private readonly reactions = new ReactionTable();
   /** The seq of the last change applied to each changed message: older ones come too late. */
   private readonly appliedThrough = new Map<MessageId, number>();
   /** One entry per message or change held, in insert order: whose oldest entry goes next. */
@@ -55,24 +57,53 @@ export class BoundedMessageStore {
     this.countIn(log);
   }
 
-  /** Stores `change` (kept as given, as `insert` keeps a message). */
+  /**
+   * Stores `change` (kept as given, as `insert` keeps a message) and applies it at once: here
+   * appending and applying are one step, so no reader ever sees a change its message lacks.
+   */
   insertChange(change: RoomChange): void {
     const log = this.logOf(change.roomId);
     if (log.holds(change.seq)) throw new Conflict('changes.roomId_seq');
     if (this.isBehindHistory(log, change.seq)) return;
     log.insertChange(change);
     this.countIn(log);
+    this.applyChange(change);
   }
 
-  /** Applies `change` to its held message (unless a newer one was applied) and returns its state after. */
+  /**
+   * Applies `change` to its held message (unless a newer one was applied) and returns its state
+   * after. A change of reactions takes the counts as they are now, whatever its number.
+   */
   applyChange(change: RoomChange): Message | undefined {
     const message = this.byId.get(change.messageId);
     if (!message || message.roomId !== change.roomId) return undefined;
+    if (change.kind === 'REACTIONS_CHANGED') {
+      return message.deletedAt === null ? this.replace(message, { ...message, reactions: this.reactions.counts(message.id) }) : message;
+    }
     const applied = this.appliedThrough.get(message.id) ?? message.seq;
     // A delete wins whenever it lands; an edit only over older changes.
     if (change.kind !== 'MESSAGE_DELETED' && change.seq <= applied) return message;
     this.appliedThrough.set(message.id, Math.max(applied, change.seq));
     const updated = applyChange(message, change);
+    if (updated.deletedAt !== null) this.reactions.forget(message.id);
+    return this.replace(message, updated);
+  }
+
+  /** Brings the held parent of `reply` up to date with the replies held; its state after. */
+  applyReply(reply: Message): Message | undefined {
+    const parent = reply.parentId === null ? undefined : this.byId.get(reply.parentId);
+    if (!parent || parent.roomId !== reply.roomId) return undefined;
+    const { count, newest } = this.rooms.get(parent.roomId)!.thread(parent.id);
+    return this.replace(parent, { ...parent, replyCount: count, lastReplyAt: newest?.sentAt ?? null });
+  }
+
+  /** The reactions of this store's messages (they go with their message). */
+  get reactionsHeld(): ReactionTable {
+    return this.reactions;
+  }
+
+  /** Puts `updated` in every place that holds `message`; `updated` after. */
+  private replace(message: Message, updated: Message): Message {
     if (updated === message) return message;
     this.byId.set(message.id, updated);
     if (message.authorId !== null && message.clientMessageId !== null) {
@@ -92,6 +123,11 @@ export class BoundedMessageStore {
 
   list(roomId: RoomId, range: MessageRange): Message[] {
     return this.rooms.get(roomId)?.listMessages(range) ?? [];
+  }
+
+  listReplies(parentId: MessageId, range: MessageRange): Message[] {
+    const parent = this.byId.get(parentId);
+    return parent ? this.rooms.get(parent.roomId)!.listReplies(parentId, range) : [];
   }
 
   newest(roomId: RoomId): Message | undefined {
@@ -144,6 +180,7 @@ export class BoundedMessageStore {
     if (isRoomChange(dropped)) return;
     this.byId.delete(dropped.id);
     this.appliedThrough.delete(dropped.id);
+    this.reactions.forget(dropped.id);
     if (dropped.authorId !== null && dropped.clientMessageId !== null) {
       this.byClientKey.delete(clientMessageKey(dropped.authorId, dropped.clientMessageId));
     }

@@ -8,7 +8,19 @@ import type { RoomCursor } from '../../core/cursor.js';
 import { Conflict } from '../../core/errors.js';
 import { DEFAULT_MEMORY_MAX_MESSAGES } from '../../core/history-horizon.js';
 import { isChangeItem } from '../../core/model.js';
-import type { Message, MessageId, Room, RoomChange, RoomId, Session, TimelineItem, User, UserId } from '../../core/model.js';
+import type {
+  Message,
+  MessageId,
+  Reaction,
+  ReactionCount,
+  Room,
+  RoomChange,
+  RoomId,
+  Session,
+  TimelineItem,
+  User,
+  UserId,
+} from '../../core/model.js';
 import type { MessageRange } from '../../core/paging.js';
 import type { Repository } from '../../core/ports/repository.js';
 import { BoundedMessageStore } from './bounded-message-store.js';
@@ -147,6 +159,14 @@ export class MemoryRepository implements Repository {
     return copyOrNull(this.messages.newest(roomId));
   }
 
+  async listReplies(parentId: MessageId, range: MessageRange): Promise<Message[]> {
+    return this.messages.listReplies(parentId, range).map(copyOf);
+  }
+
+  async applyReply(reply: Message): Promise<Message | null> {
+    return copyOrNull(this.messages.applyReply(reply));
+  }
+
   async historyStart(roomId: RoomId): Promise<number> {
     return this.messages.historyStart(roomId);
   }
@@ -169,6 +189,28 @@ export class MemoryRepository implements Repository {
 
   async lastTimelineSeq(roomId: RoomId): Promise<number> {
     return this.messages.lastSeq(roomId);
+  }
+
+  /** A reaction to a message the store no longer holds is not kept. */
+  async addReaction(reaction: Reaction): Promise<boolean> {
+    if (!this.messages.get(reaction.messageId)) return false;
+    return this.messages.reactionsHeld.add(copyOf(reaction));
+  }
+
+  async removeReaction(messageId: MessageId, userId: UserId, key: string): Promise<boolean> {
+    return this.messages.reactionsHeld.remove(messageId, userId, key);
+  }
+
+  async countReactions(messageId: MessageId): Promise<ReactionCount[]> {
+    return this.messages.reactionsHeld.counts(messageId);
+  }
+
+  async listReactionUsers(messageId: MessageId, key: string, limit: number): Promise<UserId[]> {
+    return this.messages.reactionsHeld.users(messageId, key, limit);
+  }
+
+  async findReactions(messageIds: readonly MessageId[], userIds: readonly UserId[]): Promise<Reaction[]> {
+    return this.messages.reactionsHeld.find(messageIds, userIds).map(copyOf);
   }
 
   async ping(): Promise<void> {}

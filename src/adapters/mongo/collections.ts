@@ -1,6 +1,6 @@
 // The chat's MongoDB collections, typed by their documents; the one place that names them.
 import type { Collection, Db } from 'mongodb';
-import type { ChangeDoc, MembershipDoc, MessageDoc, RoomDoc, SeqClaimDoc, SessionDoc, UserDoc } from './documents.js';
+import type { ChangeDoc, MembershipDoc, MessageDoc, ReactionDoc, RoomDoc, SeqClaimDoc, SessionDoc, UserDoc } from './documents.js';
 
 export interface ChatCollections {
   readonly users: Collection<UserDoc>;
@@ -10,6 +10,8 @@ export interface ChatCollections {
   readonly messages: Collection<MessageDoc>;
   /** Each room's change log (edits, deletes, reactions), numbered in the room's one sequence with its messages. */
   readonly changes: Collection<ChangeDoc>;
+  /** One document per (message, user, key): what reaction counts are counted from. */
+  readonly reactions: Collection<ReactionDoc>;
   readonly seqClaims: Collection<SeqClaimDoc>;
 }
 
@@ -21,6 +23,7 @@ export function chatCollections(db: Db): ChatCollections {
     memberships: db.collection<MembershipDoc>('memberships'),
     messages: db.collection<MessageDoc>('messages'),
     changes: db.collection<ChangeDoc>('changes'),
+    reactions: db.collection<ReactionDoc>('reactions'),
     seqClaims: db.collection<SeqClaimDoc>('seq_claims'),
   };
 }

@@ -5,6 +5,8 @@ import type {
   Message,
   MessageId,
   MessageKind,
+  Reaction,
+  ReactionCount,
   Room,
   RoomChange,
   RoomChangeKind,
@@ -67,8 +69,24 @@ export interface MessageDoc {
   /** Absent on documents stored before edits existed: read as null. */
   editedAt?: Date | null;
   deletedAt?: Date | null;
-  /** The seq of the last change applied (see message-changes.ts); absent until the first one. */
+  /** The seq of the last change or reply applied (see message-changes.ts); absent until the first one. */
   version?: number;
+  /** Null for a top-level message; absent on documents stored before threads existed (read as null). */
+  parentId?: MessageId | null;
+  /** Kept up to date from the stored replies and reactions (see message-changes.ts); absent reads as none. */
+  replyCount?: number;
+  lastReplyAt?: Date | null;
+  reactions?: ReactionCount[];
+}
+
+/** One user's reaction with one key: unique under (messageId, userId, key), so counts are exact. */
+export interface ReactionDoc {
+  _id: ObjectId;
+  messageId: MessageId;
+  roomId: RoomId;
+  userId: UserId;
+  key: string;
+  at: Date;
 }
 
 /** One entry of a room's change log; its number is unique with the room under (roomId, seq). */
@@ -145,6 +163,10 @@ export function toMessageDoc(message: Message): MessageDoc {
     clientMessageId: message.clientMessageId,
     editedAt: message.editedAt,
     deletedAt: message.deletedAt,
+    parentId: message.parentId,
+    replyCount: message.replyCount,
+    lastReplyAt: message.lastReplyAt,
+    reactions: [...message.reactions],
   };
   if (message.clientMessageId !== null && message.authorId !== null) {
     doc.clientKey = clientMessageKey(message.authorId, message.clientMessageId);
@@ -166,6 +188,10 @@ export function fromMessageDoc(doc: MessageDoc): Message {
     clientMessageId: doc.clientMessageId,
     editedAt: doc.editedAt ?? null,
     deletedAt: doc.deletedAt ?? null,
+    parentId: doc.parentId ?? null,
+    replyCount: doc.replyCount ?? 0,
+    lastReplyAt: doc.lastReplyAt ?? null,
+    reactions: doc.reactions ?? [],
   };
 }
 
@@ -187,6 +213,16 @@ export function fromChangeDoc(doc: ChangeDoc): RoomChange {
 /** An edit's text and encrypted flag where given; nothing for other changes (absent, not null). */
 function editFields(from: { text?: string; encrypted?: boolean }): { text?: string; encrypted?: boolean } {
   return { ...(from.text === undefined ? {} : { text: from.text }), ...(from.encrypted === undefined ? {} : { encrypted: from.encrypted }) };
+}
+
+export function toReactionDoc(reaction: Reaction): ReactionDoc {
+  const { messageId, roomId, userId, key, at } = reaction;
+  return { _id: new ObjectId(), messageId, roomId, userId, key, at };
+}
+
+export function fromReactionDoc(doc: ReactionDoc): Reaction {
+  const { messageId, roomId, userId, key, at } = doc;
+  return { messageId, roomId, userId, key, at };
 }
 
 export function seqClaimId(roomId: RoomId, after: number): string {

@@ -16,6 +16,11 @@ const required: IndexPlan = [
   ['memberships', { roomId: 1, joinedAt: 1, _id: 1 }, { name: 'roomId_joinOrder' }],
   ['messages', { roomId: 1, seq: 1 }, { name: 'roomId_seq_unique', unique: true }],
   ['messages', { clientKey: 1 }, { name: 'clientKey_unique', unique: true, sparse: true }],
+  // History lists top-level messages (parentId null); a thread lists its replies.
+  ['messages', { roomId: 1, parentId: 1, seq: 1 }, { name: 'roomId_parentId_seq' }],
+  ['messages', { parentId: 1, seq: 1 }, { name: 'parentId_seq' }],
+  ['reactions', { messageId: 1, userId: 1, key: 1 }, { name: 'messageId_userId_key_unique', unique: true }],
+  ['reactions', { messageId: 1, key: 1, at: 1 }, { name: 'messageId_key_at' }],
   ['changes', { roomId: 1, seq: 1 }, { name: 'roomId_seq_unique', unique: true }],
   ['changes', { messageId: 1, kind: 1, seq: 1 }, { name: 'messageId_kind_seq' }],
   ['seqClaims', { roomId: 1, last: -1 }, { name: 'roomId_last' }],

@@ -1,15 +1,17 @@
-// Bringing a message document up to date with its changes on MongoDB and FerretDB v1. FerretDB
-// v1 applies a guarded update as a read and a whole-document write that concurrent updates can
-// interleave (measured: 50 concurrent $inc gave 9 distinct results), so no single update can be
-// trusted to keep the newest state. Instead every writer converges: it reads the log's newest
-// edit and any delete, then the document, and writes the state the log says, then checks again,
-// until the document holds it. The last write to land is always followed by such a check by its
-// writer, so the document ends at the newest change. `version` counts edits and deletes only: a
-// change kind that leaves the text alone must not move it, or the check below would wait for it.
+// Bringing a message document up to date with what its state is derived from, on MongoDB and
+// FerretDB v1: its room's log (edits, deletes, changes of reactions), its reactions and its
+// replies. FerretDB v1 applies an update as a read and a whole-document write that concurrent
+// updates can interleave (measured: 50 concurrent $inc gave 9 distinct results), so no single
+// update can be trusted to keep the newest state, not even of a field it does not touch. Instead
+// every writer converges: it reads the sources, then the document, and writes the whole state
+// the sources say, then checks again, until the document holds it. The last write to land is
+// always followed by such a check by its writer, so the document ends at what the sources say.
+// `version` is the highest number among the changes and replies the state was derived from.
 import { Unavailable } from '../../core/errors.js';
-import type { Message, RoomChange } from '../../core/model.js';
+import type { Message, MessageId, ReactionCount, RoomId } from '../../core/model.js';
 import type { ChatCollections } from './collections.js';
 import { type ChangeDoc, fromMessageDoc, type MessageDoc, versionOf } from './documents.js';
+import { countReactions } from './reactions.js';
 
 interface WriteOptions {
   readonly maxTimeMS: number;
@@ -18,34 +20,40 @@ interface WriteOptions {
 /** Rounds of check and write before giving up; each round only follows a newer concurrent change. */
 const MAX_ROUNDS = 100;
 
-/** The fields of a message document its changes decide. */
-type ChangedState = Required<Pick<MessageDoc, 'text' | 'encrypted' | 'editedAt' | 'deletedAt' | 'version'>>;
+/** The fields of a message document that its changes, reactions and replies decide. */
+type DerivedState = Required<
+  Pick<MessageDoc, 'text' | 'encrypted' | 'editedAt' | 'deletedAt' | 'reactions' | 'replyCount' | 'lastReplyAt' | 'version'>
+>;
 
-/** Brings `change`'s message up to date with the log (it holds `change` already); the message after, or null. */
-export async function applyMessageChange(
+/** What the sources say of one message, read in one round. */
+interface Sources {
+  readonly newestEdit: ChangeDoc | null;
+  readonly firstDelete: ChangeDoc | null;
+  /** The newest edit before the first delete: the tombstone keeps its time. */
+  readonly lastEditBeforeDelete: ChangeDoc | null;
+  readonly newestReactionChange: Pick<ChangeDoc, 'seq'> | null;
+  readonly reactions: ReactionCount[];
+  readonly newestReply: Pick<MessageDoc, 'seq' | 'sentAt'> | null;
+  readonly replyCount: number;
+}
+
+/**
+ * Brings the message up to date with its sources (a change, reaction or reply of it was stored
+ * already); the message after, or null when the room holds no such message.
+ */
+export async function convergeMessage(
   collections: ChatCollections,
-  change: RoomChange,
+  roomId: RoomId,
+  messageId: MessageId,
   ops: WriteOptions,
 ): Promise<Message | null> {
-  const byId = { _id: change.messageId, roomId: change.roomId };
-  const its = { roomId: change.roomId, messageId: change.messageId };
+  const byId = { _id: messageId, roomId };
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const [newestEdit, firstDelete] = await Promise.all([
-      collections.changes.findOne({ ...its, kind: 'MESSAGE_EDITED' }, { ...ops, sort: { seq: -1 } }),
-      collections.changes.findOne({ ...its, kind: 'MESSAGE_DELETED' }, { ...ops, sort: { seq: 1 } }),
-    ]);
-    // A tombstone keeps the time of the last edit before its delete, whatever raced it after.
-    const lastEditBefore =
-      firstDelete && newestEdit && newestEdit.seq > firstDelete.seq
-        ? await collections.changes.findOne(
-            { ...its, kind: 'MESSAGE_EDITED', seq: { $lt: firstDelete.seq } },
-            { ...ops, sort: { seq: -1 } },
-          )
-        : newestEdit;
+    const sources = await readSources(collections, roomId, messageId, ops);
     const doc = await collections.messages.findOne(byId, ops);
     if (!doc) return null;
-    const target = stateFromLog(doc, newestEdit, firstDelete, lastEditBefore);
-    // A change landed between reading the log and the document: read the log again rather than write an older state.
+    const target = stateFrom(doc, sources);
+    // A change landed between reading the sources and the document: read them again rather than write an older state.
     if (versionOf(doc) > target.version) continue;
     if (holds(doc, target)) return fromMessageDoc(doc);
     await collections.messages.updateOne(
@@ -57,34 +65,61 @@ export async function applyMessageChange(
   throw new Unavailable('database');
 }
 
-/** What the log says the message is: a tombstone once it holds a delete, else the newest edit's text. */
-function stateFromLog(
-  doc: MessageDoc,
-  newestEdit: ChangeDoc | null,
-  firstDelete: ChangeDoc | null,
-  lastEditBeforeDelete: ChangeDoc | null,
-): ChangedState {
-  const version = Math.max(doc.seq, newestEdit?.seq ?? 0, firstDelete?.seq ?? 0);
-  const editedAt = newestEdit?.at ?? doc.editedAt ?? null;
-  if (firstDelete) {
-    return { text: '', encrypted: false, editedAt: lastEditBeforeDelete?.at ?? null, deletedAt: firstDelete.at, version };
-  }
-  if (newestEdit) {
-    return { text: newestEdit.text ?? doc.text, encrypted: newestEdit.encrypted ?? false, editedAt, deletedAt: null, version };
-  }
-  return { text: doc.text, encrypted: doc.encrypted, editedAt, deletedAt: doc.deletedAt ?? null, version: versionOf(doc) };
+async function readSources(collections: ChatCollections, roomId: RoomId, messageId: MessageId, ops: WriteOptions): Promise<Sources> {
+  const its = { roomId, messageId };
+  const newestFirst = { ...ops, sort: { seq: -1 } } as const;
+  const [newestEdit, firstDelete, newestReactionChange, reactions, newestReply, replyCount] = await Promise.all([
+    collections.changes.findOne({ ...its, kind: 'MESSAGE_EDITED' }, newestFirst),
+    collections.changes.findOne({ ...its, kind: 'MESSAGE_DELETED' }, { ...ops, sort: { seq: 1 } }),
+    collections.changes.findOne({ ...its, kind: 'REACTIONS_CHANGED' }, { ...newestFirst, projection: { seq: 1 } }),
+    countReactions(collections, messageId, ops),
+    collections.messages.findOne({ parentId: messageId, roomId }, { ...newestFirst, projection: { seq: 1, sentAt: 1 } }),
+    collections.messages.countDocuments({ parentId: messageId, roomId }, ops),
+  ]);
+  const lastEditBeforeDelete =
+    firstDelete && newestEdit && newestEdit.seq > firstDelete.seq
+      ? await collections.changes.findOne({ ...its, kind: 'MESSAGE_EDITED', seq: { $lt: firstDelete.seq } }, newestFirst)
+      : newestEdit;
+  return { newestEdit, firstDelete, lastEditBeforeDelete, newestReactionChange, reactions, newestReply, replyCount };
 }
 
-function holds(doc: MessageDoc, target: ChangedState): boolean {
+/** What the sources say the message is: a tombstone once it was deleted (its replies stay), else the newest edit's text. */
+function stateFrom(doc: MessageDoc, sources: Sources): DerivedState {
+  const { newestEdit, firstDelete, lastEditBeforeDelete, newestReply } = sources;
+  const version = Math.max(
+    doc.seq,
+    newestEdit?.seq ?? 0,
+    firstDelete?.seq ?? 0,
+    sources.newestReactionChange?.seq ?? 0,
+    newestReply?.seq ?? 0,
+  );
+  const thread = { replyCount: sources.replyCount, lastReplyAt: newestReply?.sentAt ?? null, version };
+  if (firstDelete) {
+    return { text: '', encrypted: false, editedAt: lastEditBeforeDelete?.at ?? null, deletedAt: firstDelete.at, reactions: [], ...thread };
+  }
+  const text = newestEdit
+    ? { text: newestEdit.text ?? doc.text, encrypted: newestEdit.encrypted ?? false, editedAt: newestEdit.at }
+    : { text: doc.text, encrypted: doc.encrypted, editedAt: doc.editedAt ?? null };
+  return { ...text, deletedAt: null, reactions: sources.reactions, ...thread };
+}
+
+function holds(doc: MessageDoc, target: DerivedState): boolean {
   return (
     versionOf(doc) === target.version &&
     doc.text === target.text &&
     doc.encrypted === target.encrypted &&
     sameTime(doc.editedAt ?? null, target.editedAt) &&
-    sameTime(doc.deletedAt ?? null, target.deletedAt)
+    sameTime(doc.deletedAt ?? null, target.deletedAt) &&
+    sameReactions(doc.reactions ?? [], target.reactions) &&
+    (doc.replyCount ?? 0) === target.replyCount &&
+    sameTime(doc.lastReplyAt ?? null, target.lastReplyAt)
   );
 }
 
 function sameTime(a: Date | null, b: Date | null): boolean {
   return a === null || b === null ? a === b : a.getTime() === b.getTime();
+}
+
+function sameReactions(a: readonly ReactionCount[], b: readonly ReactionCount[]): boolean {
+  return a.length === b.length && a.every((entry, i) => entry.key === b[i]!.key && entry.count === b[i]!.count);
 }

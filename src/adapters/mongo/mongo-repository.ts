@@ -2,8 +2,20 @@
 import type { MongoClient } from 'mongodb';
 import { clientMessageKey } from '../../core/client-message-key.js';
 import type { RoomCursor } from '../../core/cursor.js';
-import { Conflict, Unavailable } from '../../core/errors.js';
-import type { Message, MessageId, Room, RoomChange, RoomId, Session, TimelineItem, User, UserId } from '../../core/model.js';
+import { Unavailable } from '../../core/errors.js';
+import type {
+  Message,
+  MessageId,
+  Reaction,
+  ReactionCount,
+  Room,
+  RoomChange,
+  RoomId,
+  Session,
+  TimelineItem,
+  User,
+  UserId,
+} from '../../core/model.js';
 import type { MessageRange } from '../../core/paging.js';
 import type { Logger } from '../../core/ports/logger.js';
 import type { Repository } from '../../core/ports/repository.js';
@@ -15,7 +27,6 @@ import {
   fromUserDoc,
   type MessageDoc,
   toChangeDoc,
-  toMembershipDoc,
   toMessageDoc,
   toRoomDoc,
   toSessionDoc,
@@ -23,9 +34,12 @@ import {
 } from './documents.js';
 import { InsertBatcher } from './insert-batcher.js';
 import { insertDeadlineMs } from './insert-deadline.js';
-import { applyMessageChange } from './message-changes.js';
-import { isDuplicateKey, translateMongoError } from './mongo-errors.js';
-import { historyQuery, publicRoomsQuery } from './queries.js';
+import { findOrCreateDirectRoom } from './direct-rooms.js';
+import { convergeMessage } from './message-changes.js';
+import { translateMongoError } from './mongo-errors.js';
+import * as memberships from './memberships.js';
+import { historyQuery, publicRoomsQuery, type RangeQuery, repliesQuery } from './queries.js';
+import * as reactions from './reactions.js';
 import { claimSeqRange } from './seq-claims.js';
 import { readLastTimelineSeq, readTimeline } from './timeline-reads.js';
 import { SeqBatcher } from './seq-batcher.js';
@@ -146,61 +160,30 @@ export class MongoRepository implements Repository {
     });
   }
 
-  async findOrCreateDirectRoom(room: Room): Promise<Room> {
-    const { directKey } = room;
-    if (directKey === null) {
-      await this.createRoom(room);
-      return room;
-    }
-    const existing = await this.findDirectRoom(directKey);
-    if (existing) return existing;
-    try {
-      await this.createRoom(room);
-      return room;
-    } catch (error) {
-      // A concurrent caller created it first: the unique directKey index let only one through.
-      if (!(error instanceof Conflict)) throw error;
-      const winner = await this.findDirectRoom(directKey);
-      if (winner) return winner;
-      throw error;
-    }
+  findOrCreateDirectRoom(room: Room): Promise<Room> {
+    return findOrCreateDirectRoom(room, {
+      find: (directKey) => this.run('rooms', async () => {
+        const doc = await this.collections.rooms.findOne({ directKey }, this.ops);
+        return doc && fromRoomDoc(doc);
+      }),
+      create: (created) => this.createRoom(created),
+    });
   }
 
   addMember(roomId: RoomId, userId: UserId, joinedAt: Date): Promise<boolean> {
-    return this.run('memberships', async () => {
-      if (!(await this.collections.rooms.findOne({ _id: roomId }, { ...this.ops, projection: { _id: 1 } }))) return false;
-      try {
-        await this.collections.memberships.insertOne(toMembershipDoc(roomId, userId, joinedAt), this.ops);
-        return true;
-      } catch (error) {
-        if (isDuplicateKey(error)) return false;
-        throw error;
-      }
-    });
+    return this.run('memberships', () => memberships.addMember(this.collections, roomId, userId, joinedAt, this.ops));
   }
 
   removeMember(roomId: RoomId, userId: UserId): Promise<boolean> {
-    return this.run('memberships', async () => {
-      const result = await this.collections.memberships.deleteOne({ roomId, userId }, this.ops);
-      return result.deletedCount === 1;
-    });
+    return this.run('memberships', () => memberships.removeMember(this.collections, roomId, userId, this.ops));
   }
 
   isMember(roomId: RoomId, userId: UserId): Promise<boolean> {
-    return this.run('memberships', async () => {
-      const doc = await this.collections.memberships.findOne({ roomId, userId }, { ...this.ops, projection: { _id: 1 } });
-      return doc !== null;
-    });
+    return this.run('memberships', () => memberships.isMember(this.collections, roomId, userId, this.ops));
   }
 
   listMemberIds(roomId: RoomId): Promise<UserId[]> {
-    return this.run('memberships', async () => {
-      const docs = await this.collections.memberships
-        .find({ roomId }, { ...this.ops, projection: { userId: 1 } })
-        .sort({ joinedAt: 1, _id: 1 })
-        .toArray();
-      return docs.map((doc) => doc.userId);
-    });
+    return this.run('memberships', () => memberships.listMemberIds(this.collections, roomId, this.ops));
   }
 
   allocateSeq(roomId: RoomId, count = 1): Promise<number | null> {
@@ -226,13 +209,17 @@ export class MongoRepository implements Repository {
   }
 
   listMessages(roomId: RoomId, range: MessageRange): Promise<Message[]> {
-    if (range.limit <= 0) return Promise.resolve([]);
-    return this.run('messages', async () => {
-      const query = historyQuery(roomId, range);
-      const docs = await this.collections.messages.find(query.filter, this.ops).sort(query.sort).limit(query.limit).toArray();
-      const messages = docs.map(fromMessageDoc);
-      return range.from === 'start' ? messages : messages.reverse();
-    });
+    return this.readWindow(historyQuery(roomId, range), range);
+  }
+
+  listReplies(parentId: MessageId, range: MessageRange): Promise<Message[]> {
+    return this.readWindow(repliesQuery(parentId, range), range);
+  }
+
+  applyReply(reply: Message): Promise<Message | null> {
+    if (reply.parentId === null) return Promise.resolve(null);
+    const parentId = reply.parentId;
+    return this.run('messages', () => convergeMessage(this.collections, reply.roomId, parentId, this.ops));
   }
 
   /** MongoDB keeps every message. */
@@ -242,7 +229,7 @@ export class MongoRepository implements Repository {
 
   lastMessage(roomId: RoomId): Promise<Message | null> {
     return this.run('messages', async () => {
-      const doc = await this.collections.messages.findOne({ roomId }, { ...this.ops, sort: { seq: -1 } });
+      const doc = await this.collections.messages.findOne({ roomId, parentId: null }, { ...this.ops, sort: { seq: -1 } });
       return doc && fromMessageDoc(doc);
     });
   }
@@ -256,7 +243,7 @@ export class MongoRepository implements Repository {
 
   /** Converges under concurrent writers, also on FerretDB v1's non-atomic updates (see message-changes.ts). */
   applyMessageChange(change: RoomChange): Promise<Message | null> {
-    return this.run('messages', () => applyMessageChange(this.collections, change, this.ops));
+    return this.run('messages', () => convergeMessage(this.collections, change.roomId, change.messageId, this.ops));
   }
 
   listTimeline(roomId: RoomId, afterSeq: number, limit: number): Promise<TimelineItem[]> {
@@ -265,6 +252,26 @@ export class MongoRepository implements Repository {
 
   lastTimelineSeq(roomId: RoomId): Promise<number> {
     return this.run('changes', () => readLastTimelineSeq(this.collections, roomId, this.ops));
+  }
+
+  addReaction(reaction: Reaction): Promise<boolean> {
+    return this.run('reactions', () => reactions.addReaction(this.collections, reaction, this.ops));
+  }
+
+  removeReaction(messageId: MessageId, userId: UserId, key: string): Promise<boolean> {
+    return this.run('reactions', () => reactions.removeReaction(this.collections, messageId, userId, key, this.ops));
+  }
+
+  countReactions(messageId: MessageId): Promise<ReactionCount[]> {
+    return this.run('reactions', () => reactions.countReactions(this.collections, messageId, this.ops));
+  }
+
+  listReactionUsers(messageId: MessageId, key: string, limit: number): Promise<UserId[]> {
+    return this.run('reactions', () => reactions.listReactionUsers(this.collections, messageId, key, limit, this.ops));
+  }
+
+  findReactions(messageIds: readonly MessageId[], userIds: readonly UserId[]): Promise<Reaction[]> {
+    return this.run('reactions', () => reactions.findReactions(this.collections, messageIds, userIds, this.ops));
   }
 
   ping(): Promise<void> {
@@ -277,10 +284,14 @@ export class MongoRepository implements Repository {
     return this.client.close();
   }
 
-  private findDirectRoom(directKey: string): Promise<Room | null> {
-    return this.run('rooms', async () => {
-      const doc = await this.collections.rooms.findOne({ directKey }, this.ops);
-      return doc && fromRoomDoc(doc);
+  /** A window of messages, oldest first. */
+  private readWindow(query: RangeQuery<MessageDoc>, range: MessageRange): Promise<Message[]> {
+    // A limit of 0 means "no limit" to MongoDB.
+    if (range.limit <= 0) return Promise.resolve([]);
+    return this.run('messages', async () => {
+      const docs = await this.collections.messages.find(query.filter, this.ops).sort(query.sort).limit(query.limit).toArray();
+      const messages = docs.map(fromMessageDoc);
+      return range.from === 'start' ? messages : messages.reverse();
     });
   }
 

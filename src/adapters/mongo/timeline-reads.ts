@@ -1,10 +1,11 @@
 // A room's timeline on MongoDB: its messages and its change log, two collections numbered in
 // the room's one sequence, read by two indexed range reads merged by seq, and one `$in` read
-// for the current state of the changes' messages.
+// for the current state of the changes' messages (brought up to date where a writer is behind).
 import { mergeBySeq } from '../../core/merge-by-seq.js';
 import { isRoomChange, type Message, type MessageId, type RoomChange, type RoomId, type TimelineItem } from '../../core/model.js';
 import type { ChatCollections } from './collections.js';
-import { type ChangeDoc, fromChangeDoc, fromMessageDoc, type MessageDoc } from './documents.js';
+import { type ChangeDoc, fromChangeDoc, fromMessageDoc, type MessageDoc, versionOf } from './documents.js';
+import { convergeMessage } from './message-changes.js';
 import { timelineQuery } from './queries.js';
 
 interface ReadOptions {
@@ -30,8 +31,9 @@ export async function readTimeline(
   const page = mergeBySeq(messageDocs.map(fromMessageDoc), changeDocs.map(fromChangeDoc), limit);
   const changes = page.filter(isRoomChange);
   const current = await currentMessages(collections, roomId, changes, ops);
+  // A message of the page that a change in it was about is shown as the change left it: never older.
   return page.map((entry) =>
-    isRoomChange(entry) ? { seq: entry.seq, change: entry, message: current.get(entry.messageId) ?? null } : entry,
+    isRoomChange(entry) ? { seq: entry.seq, change: entry, message: current.get(entry.messageId) ?? null } : (current.get(entry.id) ?? entry),
   );
 }
 
@@ -45,7 +47,11 @@ export async function readLastTimelineSeq(collections: ChatCollections, roomId: 
   return Math.max(message?.seq ?? 0, change?.seq ?? 0);
 }
 
-/** The messages the changes are about, in their current state, by id: one `$in` read. */
+/**
+ * The messages the changes are about, in their current state, by id: one `$in` read. A message
+ * that does not hold a change yet (its writer is between appending it and bringing the message up
+ * to date, or died there) is brought up to date first, so that no item is older than its change.
+ */
 async function currentMessages(
   collections: ChatCollections,
   roomId: RoomId,
@@ -55,5 +61,12 @@ async function currentMessages(
   if (changes.length === 0) return new Map();
   const ids = [...new Set(changes.map((change) => change.messageId))];
   const docs = await collections.messages.find({ _id: { $in: ids }, roomId }, ops).toArray();
-  return new Map(docs.map((doc) => [doc._id, fromMessageDoc(doc)]));
+  const newestChange = new Map<MessageId, number>();
+  for (const change of changes) newestChange.set(change.messageId, Math.max(newestChange.get(change.messageId) ?? 0, change.seq));
+  const current = await Promise.all(
+    docs.map(async (doc) =>
+      versionOf(doc) >= newestChange.get(doc._id)! ? fromMessageDoc(doc) : await convergeMessage(collections, roomId, doc._id, ops),
+    ),
+  );
+  return new Map(current.flatMap((message) => (message ? [[message.id, message] as const] : [])));
 }

@@ -1,6 +1,6 @@
 // The durable source of truth: the port every store (memory, MongoDB) implements.
 import type { RoomCursor } from '../cursor.js';
-import type { Message, MessageId, Room, RoomChange, RoomId, Session, TimelineItem, User, UserId } from '../model.js';
+import type { Message, MessageId, Reaction, ReactionCount, Room, RoomChange, RoomId, Session, TimelineItem, User, UserId } from '../model.js';
 import type { MessageRange } from '../paging.js';
 
 /**
@@ -56,10 +56,18 @@ export interface Repository {
   insertMessage(message: Message): Promise<void>;
   getMessage(id: MessageId): Promise<Message | null>;
   findMessageByClientId(authorId: UserId, clientMessageId: string): Promise<Message | null>;
-  /** Messages of the room inside the range, oldest first. */
+  /** Top-level messages of the room inside the range (no replies), oldest first. */
   listMessages(roomId: RoomId, range: MessageRange): Promise<Message[]>;
-  /** The newest message of the room, or null. */
+  /** The newest top-level message of the room, or null. */
   lastMessage(roomId: RoomId): Promise<Message | null>;
+  /** Replies to `parentId` inside the range, oldest first. */
+  listReplies(parentId: MessageId, range: MessageRange): Promise<Message[]>;
+  /**
+   * Brings the parent of `reply` (stored already) up to date with its replies: `replyCount` and
+   * `lastReplyAt`, from the stored replies, converging as `applyMessageChange` does. Harmless to
+   * call again. The parent after, or null when the store holds no such parent.
+   */
+  applyReply(reply: Message): Promise<Message | null>;
   /**
    * The lowest sequence number the room's history (messages and changes) may still hold: 1 for
    * a store that keeps everything; past 1 once a bounded store dropped the room's oldest entries.
@@ -78,7 +86,8 @@ export interface Repository {
   /**
    * Brings the message of `change` up to date with the room's log, once `change` was appended
    * with `insertChange`: its text and `editedAt` from the newest edit, a tombstone once there is
-   * a delete (see `applyChange` in message-changes.ts). Guarded by the number of the last change
+   * a delete (see `applyChange` in message-changes.ts), its reaction counts from the stored
+   * reactions (REACTIONS_CHANGED). Guarded by the number of the last change
    * applied, so an older change never overwrites a newer one, whatever order concurrent callers
    * run in, and calling it again is harmless. Returns the message as stored after it, or null
    * when the store holds no such message in the change's room.
@@ -92,6 +101,20 @@ export interface Repository {
   listTimeline(roomId: RoomId, afterSeq: number, limit: number): Promise<TimelineItem[]>;
   /** The highest seq stored in the room, message or change; 0 when there is none. */
   lastTimelineSeq(roomId: RoomId): Promise<number>;
+
+  /**
+   * Stores a reaction under the unique (messageId, userId, key): true when it is new, false when
+   * that user had already reacted with that key. Counts follow with `applyMessageChange`.
+   */
+  addReaction(reaction: Reaction): Promise<boolean>;
+  /** Removes a user's reaction with a key; true when there was one. */
+  removeReaction(messageId: MessageId, userId: UserId, key: string): Promise<boolean>;
+  /** The message's reactions counted from the stored reactions (exact), most used first, ties by key. */
+  countReactions(messageId: MessageId): Promise<ReactionCount[]>;
+  /** The first `limit` users who reacted to the message with `key`, in the order they reacted. */
+  listReactionUsers(messageId: MessageId, key: string, limit: number): Promise<UserId[]>;
+  /** The reactions of any of `userIds` to any of `messageIds`, in no particular order. */
+  findReactions(messageIds: readonly MessageId[], userIds: readonly UserId[]): Promise<Reaction[]>;
 
   /** Resolves when the store answers; rejects otherwise. Used by readiness checks. */
   ping(): Promise<void>;

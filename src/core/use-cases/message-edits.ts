@@ -1,7 +1,7 @@
 // Editing and deleting a message: who may, and when. Each is then a change of the room's log,
 // written by the MessageWriter (number, append, bring the message up to date, publish); nothing
 // runs in a transaction; see the README for what a crash in between leaves.
-import { Forbidden, InvalidInput, NotFound } from '../errors.js';
+import { Forbidden, InvalidInput } from '../errors.js';
 import { checkText, type InputLimits } from '../limits.js';
 import type { Message, MessageId, User } from '../model.js';
 import type { RoomAccess } from '../room-access.js';
@@ -18,7 +18,7 @@ export const defaultEditRules: EditRules = { editWindowMs: 86_400 * 1000 };
 
 export class MessageEdits {
   constructor(
-    private readonly deps: Pick<CoreDeps, 'repository' | 'clock'>,
+    private readonly deps: Pick<CoreDeps, 'clock'>,
     private readonly limits: InputLimits,
     private readonly rules: RoomAccess,
     private readonly writer: MessageWriter,
@@ -30,7 +30,7 @@ export class MessageEdits {
     const user = requireViewer(viewer);
     const isEncrypted = encrypted ?? false;
     const checked = checkText(text, isEncrypted, this.limits);
-    const message = await this.requireMemberMessage(user, messageId);
+    const message = await this.rules.requireMemberMessage(messageId, user);
     // What no one may edit is told apart before whose it is.
     if (message.kind !== 'CHAT') throw new InvalidInput('System messages cannot be edited.', 'messageId');
     if (message.deletedAt !== null) throw new InvalidInput('A deleted message cannot be edited.', 'messageId');
@@ -45,16 +45,9 @@ export class MessageEdits {
   /** Deletes the viewer's own message, leaving a tombstone; deleting it again returns the tombstone as it is. */
   async delete(viewer: User | null, messageId: MessageId): Promise<Message> {
     const user = requireViewer(viewer);
-    const message = await this.requireMemberMessage(user, messageId);
+    const message = await this.rules.requireMemberMessage(messageId, user);
     if (message.authorId !== user.id) throw new Forbidden('Only its author can delete a message.');
     if (message.deletedAt !== null) return message;
     return this.writer.postChange(message, { kind: 'MESSAGE_DELETED' });
-  }
-
-  private async requireMemberMessage(user: User, messageId: MessageId): Promise<Message> {
-    const message = await this.deps.repository.getMessage(messageId);
-    if (!message) throw new NotFound('Message');
-    await this.rules.requireMember(await this.rules.requireRoom(message.roomId), user);
-    return message;
   }
 }

@@ -1,11 +1,12 @@
 // The one way anything enters a room's log: take the next number, store it, then publish it;
-// a new message, or a change of an older one (an edit, a delete). Every write is tracked, so
+// a new message or reply, or a change of an older one (an edit, a delete, a change of reactions). Every write is tracked, so
 // that a graceful shutdown can let the ones under way finish.
 import { NotFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { messagesTopic } from '../live/message-stream.js';
-import type { Message, MessageKind, RoomChange, RoomEvent, RoomId, UserId } from '../model.js';
+import type { Message, MessageId, MessageKind, RoomChange, RoomEvent, RoomId, UserId } from '../model.js';
 import type { CoreDeps } from './deps.js';
+import { UNTOUCHED_MESSAGE } from '../model.js';
 
 export interface MessageContent {
   readonly kind: MessageKind;
@@ -14,6 +15,8 @@ export interface MessageContent {
   readonly text: string;
   readonly encrypted?: boolean;
   readonly clientMessageId?: string | null;
+  /** For a reply: the top-level message of the same room it replies to. */
+  readonly parentId?: MessageId | null;
 }
 
 /** What a change says of its message; the writer adds the room, the number, the message and the time. */
@@ -61,11 +64,12 @@ export class MessageWriter {
       sentAt: new Date(this.deps.clock.now()),
       encrypted: false,
       clientMessageId: null,
-      editedAt: null,
-      deletedAt: null,
+      ...UNTOUCHED_MESSAGE,
       ...content,
+      parentId: content.parentId ?? null,
     };
     await this.deps.repository.insertMessage(message);
+    if (message.parentId !== null) await this.countReply(message);
     await this.publish({ type: 'message', message }, roomId, seq);
     return message;
   }
@@ -79,6 +83,17 @@ export class MessageWriter {
     if (!updated) throw new NotFound('Message');
     await this.publish({ type: 'change', change, message: updated }, roomId, seq);
     return updated;
+  }
+
+  /**
+   * Brings the reply's parent up to date (replyCount, lastReplyAt) before anyone hears of the
+   * reply. The reply is stored whatever happens here: a failure only leaves the count behind
+   * until the parent's next change or reply, so it does not fail the send.
+   */
+  private async countReply(reply: Message): Promise<void> {
+    await this.deps.repository.applyReply(reply).catch((error: unknown) => {
+      this.deps.logger.warn({ err: error, messageId: reply.id, parentId: reply.parentId }, 'reply count not updated; the next reply or change will');
+    });
   }
 
   private async nextSeq(roomId: RoomId): Promise<number> {

@@ -130,9 +130,18 @@ builder.mutationField('sendMessage', (t) =>
       text: t.arg.string({ required: true, description: 'The text, 1–4,000 characters (ciphertext when `encrypted`).' }),
       clientMessageId: t.arg.string({ description: 'Your own unique ID for this message, to make retries safe.' }),
       encrypted: t.arg.boolean({ description: 'True when `text` is end-to-end-encrypted ciphertext.' }),
+      parentId: t.arg.id({
+        description:
+          'Replies in the thread of this top-level CHAT message of the same room: the reply is in its `replies`, ' +
+          'not in the room\'s history. BAD_USER_INPUT for a reply, system or deleted message; NOT_FOUND for an unknown one.',
+      }),
     },
-    resolve: async (_root, { roomId, ...input }, ctx) =>
-      ctx.chat.messages.send(await ctx.viewer(), { roomId: parseId('room', roomId, 'roomId'), ...input }),
+    resolve: async (_root, { roomId, parentId, ...input }, ctx) =>
+      ctx.chat.messages.send(await ctx.viewer(), {
+        roomId: parseId('room', roomId, 'roomId'),
+        parentId: parentId === null || parentId === undefined ? null : parseId('message', parentId, 'parentId'),
+        ...input,
+      }),
   }),
 );
 

@@ -12,7 +12,7 @@ const RoomEventKindEnum = builder.enumType('RoomEventKind', {
     MESSAGE_ADDED: { description: 'A message (or a reply) entered the room.' },
     MESSAGE_EDITED: { description: 'A message\'s text was changed.' },
     MESSAGE_DELETED: { description: 'A message was deleted: it stays as a tombstone.' },
-    REACTIONS_CHANGED: { description: 'A message\'s reactions changed. (Reactions are not built yet: no event of this kind is sent today.)' },
+    REACTIONS_CHANGED: { description: 'Someone added or removed a reaction: the message carries its new `reactions`.' },
   } as const,
 });
 

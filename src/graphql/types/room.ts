@@ -42,14 +42,14 @@ RoomRef.implement({
     lastMessage: t.field({
       type: MessageRef,
       nullable: true,
-      description: 'The newest message, or null in an empty room.',
+      description: 'The newest top-level message (replies are in their thread), or null in an empty room.',
       viewerIndependent: true,
       resolve: (room, _args, ctx) => ctx.chat.messages.last(room.id),
     }),
     messages: t.field({
       type: MessageConnectionRef,
       description:
-        'History, oldest first within the page. `first`/`after` page forward, `last`/`before` back; ' +
+        'History: the top-level messages (replies are in their parent\'s `replies`), oldest first within the page. `first`/`after` page forward, `last`/`before` back; ' +
         'with neither `first` nor `last` you get the newest page (or the page after `after`). ' +
         'On the embedded store, bounded by MEMORY_MAX_MESSAGES, backward pages end where the kept ' +
         'history begins, and an `after` behind it is BAD_USER_INPUT with reason HISTORY_TRUNCATED.',
