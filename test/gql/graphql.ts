@@ -23,7 +23,7 @@ export type RoomEventKind =
   | 'MESSAGE_DELETED'
   /** A message's text was changed. */
   | 'MESSAGE_EDITED'
-  /** A message's reactions changed. (Reactions are not built yet: no event of this kind is sent today.) */
+  /** Someone added or removed a reaction: the message carries its new `reactions`. */
   | 'REACTIONS_CHANGED';
 
 /** What kind of room it is. */
