@@ -1,5 +1,6 @@
 // The lookups one execution makes (users, rooms), batched per tick and remembered for that
-// execution only: an HTTP request, or one delivery of a subscription event. Nothing is kept
+// execution only: an HTTP request, or one delivery of a subscription event (to all its local
+// subscribers). Nothing is kept
 // on the objects looked up, so the next request or event reads the store again and shows
 // users and rooms as they are then (a user's new public key, say).
 import DataLoader from 'dataloader';
@@ -21,7 +22,20 @@ export function createLookups(chat: Chat): Lookups {
   };
 }
 
-/** The same context with lookups of its own: for each delivery of a subscription event. */
-export function withFreshLookups<C extends { readonly chat: Chat; readonly lookups: Lookups }>(context: C): C {
-  return { ...context, lookups: createLookups(context.chat) };
+/** Each event's lookups, by chat, shared by every local subscriber executing that event object. */
+const lookupsByEvent = new WeakMap<Chat, WeakMap<object, Lookups>>();
+
+/**
+ * The same context with the lookups of one delivery of a subscription event. Users and rooms are
+ * the same whoever asks, so every local subscriber of one event object shares one set: an event
+ * reaching a thousand subscribers reads its author once, not a thousand times, and the next
+ * event reads again.
+ */
+export function withEventLookups<C extends { readonly chat: Chat; readonly lookups: Lookups }>(context: C, event: unknown): C {
+  if (typeof event !== 'object' || event === null) return { ...context, lookups: createLookups(context.chat) };
+  let byEvent = lookupsByEvent.get(context.chat);
+  if (!byEvent) lookupsByEvent.set(context.chat, (byEvent = new WeakMap()));
+  let lookups = byEvent.get(event);
+  if (!lookups) byEvent.set(event, (lookups = createLookups(context.chat)));
+  return { ...context, lookups };
 }

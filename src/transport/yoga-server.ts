@@ -10,7 +10,7 @@ import type { Chat } from '../core/chat.js';
 import type { RateLimiter } from '../core/rate-limits.js';
 import { createContext, type GraphQLContext } from '../graphql/context.js';
 import { isUnexpected, toClientError, useContractErrorCodes } from '../graphql/errors.js';
-import { withFreshLookups } from '../graphql/lookups.js';
+import { withEventLookups } from '../graphql/lookups.js';
 import { useCsrfPrevention } from '../graphql/plugins/csrf-prevention.js';
 import { useSharedEventExecution } from '../graphql/plugins/shared-event-execution.js';
 import type { Logger } from '../logger.js';
@@ -75,7 +75,7 @@ export function createYogaServer(graphqlEndpoint: string, options: YogaOptions):
       useBadRequestStatus(),
       useCsrfPrevention(),
       useContractErrorCodes(),
-      useSharedEventExecution({ contextForEvent: withFreshLookups }),
+      useSharedEventExecution({ contextForEvent: withEventLookups }),
       // Depth, aliases, tokens, directives and cost bounded; no "did you mean" field suggestions.
       EnvelopArmorPlugin({
         maxDepth: { n: 10 },

@@ -7,11 +7,13 @@
 import { extendSchema, parse, type GraphQLObjectType } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryRateLimitStore } from '../../src/adapters/memory/memory-rate-limit-store.js';
+import { MemoryRepository } from '../../src/adapters/memory/memory-repository.js';
 import { RateLimiter } from '../../src/core/rate-limits.js';
 import type { GraphQLContext } from '../../src/graphql/context.js';
 import { schema } from '../../src/graphql/schema.js';
 import { createChatServer, type ChatServer } from '../../src/server.js';
 import { ChatApi } from '../support/chat-api.js';
+import { countingRepository, type CountingRepository } from '../support/counting-repository.js';
 import { memoryChat } from '../support/memory-chat.js';
 import { silentLogger } from '../support/silent-logger.js';
 import { subscribe, WsClients } from '../support/ws-client.js';
@@ -30,11 +32,13 @@ function schemaWithSeenBy() {
 }
 
 let server: ChatServer;
+let reads: CountingRepository;
 let api: ChatApi;
 let sockets: WsClients;
 
 beforeAll(async () => {
-  const { chat } = memoryChat();
+  reads = countingRepository(new MemoryRepository());
+  const { chat } = memoryChat({ repository: reads.repository });
   server = createChatServer({
     chat,
     rateLimiter: new RateLimiter(new MemoryRateLimitStore({ '*': null })),
@@ -93,5 +97,32 @@ describe('shared subscription results over graphql-ws', () => {
     const expected = { __typename: 'Message', text: 'hello', author: { name: 'alice' } };
     expect((await forAlice.nextData()).messageAdded).toEqual(expected);
     expect((await forBob.nextData()).messageAdded).toEqual(expected);
+  });
+
+  it('reactedByMe, per viewer in one shared event: each of 20 subscribers gets its own, from one read of reactions and one of users', async () => {
+    const users = await Promise.all(Array.from({ length: 20 }, (_, i) => api.session(`fan${i}`)));
+    const room = await api.createRoom(users[0]!.token);
+    await Promise.all(users.slice(1).map((user) => api.joinRoom(user.token, room.id)));
+    const message = await api.send(users[0]!.token, room.id, 'react to me');
+    const react = (token: string) => api.ok('mutation ($id: ID!) { addReaction(messageId: $id, key: "👍") { id } }', { id: message.id }, token);
+    const query = `subscription ($roomId: ID!, $after: String) {
+      roomEvents(roomId: $roomId, after: $after) { kind message { text author { name } reactions { key count reactedByMe } } }
+    }`;
+    const streams = users.map((user) => subscribe(sockets.open({ token: user.token }).client, query, { roomId: room.id, after: message.cursor }));
+    // The first reaction's event tells each stream it is live; the second is the one measured.
+    await react(users[0]!.token);
+    await Promise.all(streams.map((stream) => stream.nextData()));
+    reads.reset();
+    await react(users[1]!.token);
+    const events = await Promise.all(streams.map((stream) => stream.nextData()));
+    for (const [i, event] of events.entries()) {
+      expect(event.roomEvents).toEqual({
+        kind: 'REACTIONS_CHANGED',
+        message: { text: 'react to me', author: { name: 'fan0' }, reactions: [{ key: '👍', count: 2, reactedByMe: i < 2 }] },
+      });
+    }
+    expect(reads.count('findReactions')).toBe(1);
+    // The mutation's own response reads its author too; the 20 deliveries share one read.
+    expect(reads.count('getUsers')).toBeLessThanOrEqual(2);
   });
 });

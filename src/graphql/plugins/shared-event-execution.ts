@@ -22,14 +22,14 @@ export interface SharedExecutionArgs extends ExecutionArgs {
 
 export interface SharedEventExecutionOptions<C> {
   /**
-   * The context one execution of an event runs with, made from the subscription's: where
-   * caches that must live for one event delivery only (lookups) are made fresh.
+   * The context one execution of `event` runs with, made from the subscription's: where
+   * caches that must live for one event delivery only (lookups) are made or found.
    */
-  readonly contextForEvent?: (context: C) => C;
+  readonly contextForEvent?: (context: C, event: unknown) => C;
 }
 
 export function useSharedEventExecution<C extends object>(options: SharedEventExecutionOptions<C> = {}): Plugin<C> {
-  const contextForEvent = (options.contextForEvent ?? ((context: C) => context)) as (context: unknown) => unknown;
+  const contextForEvent = (options.contextForEvent ?? ((context: C) => context)) as (context: unknown, event: unknown) => unknown;
   const subscribe = (args: SharedExecutionArgs) => sharedSubscribe(args, contextForEvent);
   return {
     onSubscribe({ setSubscribeFn }) {
@@ -46,11 +46,11 @@ const serialized = new WeakMap<ExecutionResult, string>();
 
 async function sharedSubscribe(
   args: SharedExecutionArgs,
-  contextForEvent: (context: unknown) => unknown,
+  contextForEvent: (context: unknown, event: unknown) => unknown,
 ): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
   const source = await createSourceEventStream(args);
   if (!isAsyncIterable(source)) return source;
-  const run = (event: unknown) => execute({ ...args, contextValue: contextForEvent(args.contextValue), rootValue: event });
+  const run = (event: unknown) => execute({ ...args, contextValue: contextForEvent(args.contextValue, event), rootValue: event });
   const key = isViewerIndependentSelection(args.schema, args.document, args.operationName) ? groupKey(args) : null;
   const executeEvent: Execute = key === null ? run : (event) => executeOnce(event, key, run);
   return args.resultWriter
