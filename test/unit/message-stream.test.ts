@@ -11,9 +11,11 @@ import {
 import type { Message, RoomChange, RoomId, TimelineItem } from '../../src/core/model.js';
 import { HistoryTruncated, Unavailable } from '../../src/core/errors.js';
 import { StreamOverflow } from '../../src/core/live/stream-errors.js';
+import { TopicHub } from '../../src/core/live/topic-hub.js';
 import { AsyncQueue } from '../support/async-queue.js';
 import { LossyEventBus } from '../support/lossy-event-bus.js';
 import { rejection } from '../support/rejection.js';
+import { silentLogger } from '../support/silent-logger.js';
 import { UNTOUCHED_MESSAGE } from '../../src/core/model.js';
 
 /** A MemoryRepository that reports every read of the room's log (listTimeline) once it has answered. */
@@ -74,6 +76,7 @@ afterEach(async () => {
 async function setup(options: Partial<MessageStreamOptions> = {}, store: { maxMessages?: number } = {}) {
   const repository = new ObservedRepository(store.maxMessages);
   const bus = new LossyEventBus(new MemoryEventBus());
+  const topics = new TopicHub(bus, silentLogger);
   const roomId = newId('room');
   await repository.createRoom({
     id: roomId,
@@ -130,7 +133,7 @@ async function setup(options: Partial<MessageStreamOptions> = {}, store: { maxMe
       return change;
     },
     open: (afterSeq: number | null) => {
-      const stream = roomMessageStream({ repository, bus }, roomId, afterSeq, streamOptions);
+      const stream = roomMessageStream({ repository, topics }, roomId, afterSeq, streamOptions);
       streams.push(stream);
       return stream;
     },
