@@ -55,6 +55,21 @@ export function describeMessageChangesContract(repository: () => Repository): vo
       expect(await repo.getMessage(message.id)).toMatchObject({ text: 'newer' });
     });
 
+    it('listTimeline read between a change\'s append and its application shows the message with that change, never older', async () => {
+      const edit = anEdit(room.id, 2, message.id, 'edited');
+      const edited = { ...message, text: 'edited', editedAt: edit.at };
+      await repo.insertChange(edit);
+      expect(await repo.listTimeline(room.id, 0, 10)).toEqual([message, { seq: 2, change: edit, message: edited }]);
+      await repo.applyMessageChange(edit);
+      const deletion = aChange(room.id, 3, message.id, { kind: 'MESSAGE_DELETED' });
+      await repo.insertChange(deletion);
+      const tombstone = { ...edited, text: '', encrypted: false, deletedAt: deletion.at };
+      expect(await repo.listTimeline(room.id, 1, 10)).toEqual([
+        { seq: 2, change: edit, message: edited },
+        { seq: 3, change: deletion, message: tombstone },
+      ]);
+    });
+
     it('is null for a message the store does not hold in that room', async () => {
       expect(await record(anEdit(room.id, 2, newId('message'), 'nobody'))).toBeNull();
       const other = aRoom();

@@ -611,12 +611,13 @@ export function describeRepositoryContract(name: string, create: () => Promise<R
         await store(deletion, third, aChange(other.id, 2, elsewhere.id), edit, sixth, elsewhere, first, reactions, aMessage(other.id, 7));
 
         const items = await repo.listTimeline(room.id, 0, 100);
+        // Neither change was applied to `first`: each shows it with that change, never older.
         expect(items).toEqual([
           first,
-          { seq: 2, change: edit, message: first },
+          { seq: 2, change: edit, message: { ...first, text: 'first, edited', editedAt: at(2) } },
           third,
           { seq: 4, change: reactions, message: third },
-          { seq: 5, change: deletion, message: first },
+          { seq: 5, change: deletion, message: { ...first, text: '', encrypted: false, deletedAt: at(5) } },
           sixth,
         ]);
         expect(items.map(isChangeItem)).toEqual([false, true, false, true, true, false]);
@@ -653,7 +654,10 @@ export function describeRepositoryContract(name: string, create: () => Promise<R
         const edit = anEdit(room.id, 2, message.id, 'kept');
         await store(message, edit);
         await expect(repo.insertChange(aChange(room.id, 2, message.id, { kind: 'MESSAGE_DELETED' }))).rejects.toBeInstanceOf(Conflict);
-        expect(await repo.listTimeline(room.id, 0, 10)).toEqual([message, { seq: 2, change: edit, message }]);
+        expect(await repo.listTimeline(room.id, 0, 10)).toEqual([
+          message,
+          { seq: 2, change: edit, message: { ...message, text: 'kept', editedAt: edit.at } },
+        ]);
         expect(await repo.lastTimelineSeq(room.id)).toBe(2);
         // The same number in another room is another room's.
         await expect(repo.insertChange(aChange(other.id, 2, message.id))).resolves.toBeUndefined();
@@ -663,8 +667,10 @@ export function describeRepositoryContract(name: string, create: () => Promise<R
         const ada = aMessage(room.id, 1, { text: 'from ada', clientMessageId: 'c-ada' });
         const bob = aMessage(room.id, 2, { text: 'from bob', encrypted: true });
         const aboutBob = aChange(room.id, 3, bob.id);
-        const kept = structuredClone({ ada, bob, aboutBob });
-        await store(ada, bob, aboutBob, anEdit(room.id, 4, ada.id, 'ada, edited'));
+        const adaEdited = anEdit(room.id, 4, ada.id, 'ada, edited');
+        const kept = structuredClone({ ada: { ...ada, text: 'ada, edited', editedAt: adaEdited.at }, bob, aboutBob });
+        await store(ada, bob, aboutBob, adaEdited);
+        await repo.applyMessageChange(adaEdited);
         // What was handed in is the caller's: changing it afterwards changes nothing stored.
         (aboutBob as { kind: string }).kind = 'MESSAGE_DELETED';
         aboutBob.at.setTime(0);

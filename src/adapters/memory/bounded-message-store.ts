@@ -5,7 +5,7 @@
 // behind it can be told apart.
 import { clientMessageKey } from '../../core/client-message-key.js';
 import { Conflict } from '../../core/errors.js';
-import { applyChange } from '../../core/message-changes.js';
+import { applyChange, messageNotOlderThan } from '../../core/message-changes.js';
 import {
   isRoomChange,
   type Message,
@@ -98,7 +98,7 @@ export class BoundedMessageStore {
     return this.rooms.get(roomId)?.newestMessage();
   }
 
-  /** The room's items after `afterSeq` (the stored objects; a change with its message as held now). */
+  /** The room's items after `afterSeq` (the stored objects; a change with its message as held now, never older than the change). */
   timeline(roomId: RoomId, afterSeq: number, limit: number): TimelineItem[] {
     const entries = this.rooms.get(roomId)?.timeline(afterSeq, limit) ?? [];
     return entries.map((entry) => (isRoomChange(entry) ? this.changeItem(entry) : entry));
@@ -114,7 +114,9 @@ export class BoundedMessageStore {
 
   private changeItem(change: RoomChange): RoomChangeItem {
     const message = this.byId.get(change.messageId);
-    return { seq: change.seq, change, message: message?.roomId === change.roomId ? message : null };
+    if (message?.roomId !== change.roomId) return { seq: change.seq, change, message: null };
+    const appliedThrough = this.appliedThrough.get(message.id) ?? message.seq;
+    return { seq: change.seq, change, message: messageNotOlderThan(change, message, appliedThrough) };
   }
 
   /**
