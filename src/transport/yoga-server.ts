@@ -22,7 +22,9 @@ import type { Credentials } from './operation-credentials.js';
 import { readiness } from './readiness.js';
 
 /** The most one operation (or one subscription event) may cost; see the README's Hardening section. */
-export const MAX_QUERY_COST = 10_000;
+const MAX_QUERY_COST = 10_000;
+/** Members a room is assumed to have when costing `Room.members`. */
+const ASSUMED_ROOM_MEMBERS = 20;
 
 export interface YogaOptions {
   readonly chat: Chat;
@@ -94,7 +96,9 @@ export function createYogaServer(graphqlEndpoint: string, options: YogaOptions):
         maxCost: MAX_QUERY_COST,
         sizes: {
           defaultPageSize: chat.limits.defaultPageSize,
-          assumed: { 'Message.reactions': chat.limits.maxReactionKeys },
+          // Reaction keys are bounded; members are not (the list is unpaged): 20 is a typical room.
+          assumed: { 'Message.reactions': chat.limits.maxReactionKeys, 'Room.members': ASSUMED_ROOM_MEMBERS },
+          // Any other unpaged list (users(ids), availableUsers) at the largest page.
           otherLists: chat.limits.maxPageSize,
         },
       }),

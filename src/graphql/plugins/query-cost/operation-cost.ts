@@ -4,6 +4,7 @@
 // size of the connection it is the `edges` of, or an assumed size for lists without paging.
 import {
   getNamedType,
+  getOperationAST,
   getNullableType,
   isCompositeType,
   isListType,
@@ -41,16 +42,13 @@ const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
 
 /** The cost of the operation that will run; 0 when the document names none (execution reports that). */
 export function operationCost(schema: GraphQLSchema, operation: CostedOperation, sizes: ListSizes): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  const operations: OperationDefinitionNode[] = [];
-  for (const definition of operation.document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
-  }
-  const name = operation.operationName ?? null;
-  const chosen = name === null ? (operations.length === 1 ? operations[0] : undefined) : operations.find((o) => o.name?.value === name);
+  const chosen = getOperationAST(operation.document, operation.operationName);
   const root = chosen && schema.getRootType(chosen.operation);
   if (!chosen || !root) return 0;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of operation.document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
   const variables = new Variables(chosen, operation.variableValues ?? {});
   return new Costing(schema, fragments, variables, sizes).selectionCost(root, chosen.selectionSet, null, true);
 }
