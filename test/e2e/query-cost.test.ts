@@ -125,6 +125,17 @@ describe('the documented client queries pass over HTTP', () => {
   });
 });
 
+describe('the limit at its edge', () => {
+  /** availableUsers with 99 fields costs 1 + 100 × 99 = 9,901; rooms(first: n) with a cursor each 2 + n. */
+  const costing = (total: number) => `{ availableUsers { ${Array(99).fill('id').join(' ')} } rooms(first: ${total - 9_903}) { edges { cursor } } }`;
+
+  it('a query that costs exactly 10,000 passes; one that costs 10,001 is refused', async () => {
+    const atLimit = await api.request(costing(10_000));
+    expect(atLimit.errors, JSON.stringify(atLimit.errors)).toBeUndefined();
+    expectCostRefusal((await api.request(costing(10_001))).errors, 10_001);
+  });
+});
+
 describe('wider queries are refused over HTTP before any resolver runs', () => {
   it('100 rooms × 100 messages, page sizes as variables', async () => {
     const response = await api.request(ROOMS_TIMES_MESSAGES, { rooms: 100, messages: 100 });
