@@ -12,6 +12,7 @@ import { createContext, type GraphQLContext } from '../graphql/context.js';
 import { isUnexpected, toClientError, useContractErrorCodes } from '../graphql/errors.js';
 import { withEventLookups } from '../graphql/lookups.js';
 import { useCsrfPrevention } from '../graphql/plugins/csrf-prevention.js';
+import { useQueryCostLimit } from '../graphql/plugins/query-cost/index.js';
 import { useSharedEventExecution } from '../graphql/plugins/shared-event-execution.js';
 import type { Logger } from '../logger.js';
 import { useBadRequestStatus } from './bad-request-status.js';
@@ -19,6 +20,11 @@ import { createGraphiQLAssets } from './graphiql-assets.js';
 import { useNoIntrospection } from './introspection.js';
 import type { Credentials } from './operation-credentials.js';
 import { readiness } from './readiness.js';
+
+/** The most one operation (or one subscription event) may cost; see the README's Hardening section. */
+const MAX_QUERY_COST = 10_000;
+/** Members a room is assumed to have when costing `Room.members`. */
+const ASSUMED_ROOM_MEMBERS = 20;
 
 export interface YogaOptions {
   readonly chat: Chat;
@@ -76,14 +82,25 @@ export function createYogaServer(graphqlEndpoint: string, options: YogaOptions):
       useCsrfPrevention(),
       useContractErrorCodes(),
       useSharedEventExecution({ contextForEvent: withEventLookups }),
-      // Depth, aliases, tokens, directives and cost bounded; no "did you mean" field suggestions.
+      // Depth, aliases, tokens and directives bounded; no "did you mean" field suggestions.
+      // Cost is ours: armor's ignores page sizes passed as variables and lists without them.
       EnvelopArmorPlugin({
         maxDepth: { n: 10 },
         maxAliases: { n: 15 },
         maxTokens: { n: 2000 },
         maxDirectives: { n: 20 },
-        costLimit: { maxCost: 5000 },
+        costLimit: { enabled: false },
         blockFieldSuggestion: { enabled: true },
+      }),
+      useQueryCostLimit({
+        maxCost: MAX_QUERY_COST,
+        sizes: {
+          defaultPageSize: chat.limits.defaultPageSize,
+          // Reaction keys are bounded; members are not (the list is unpaged): 20 is a typical room.
+          assumed: { 'Message.reactions': chat.limits.maxReactionKeys, 'Room.members': ASSUMED_ROOM_MEMBERS },
+          // Any other unpaged list (users(ids), availableUsers) at the largest page.
+          otherLists: chat.limits.maxPageSize,
+        },
       }),
       useReadinessCheck({ endpoint: '/ready', check: () => readiness(options.readinessChecks) }),
       useErrorHandler(({ errors, context }) => {

@@ -8,6 +8,7 @@ import { extendSchema, parse, type GraphQLObjectType } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryRepository } from '../../src/adapters/memory/memory-repository.js';
 import type { GraphQLContext } from '../../src/graphql/context.js';
+import { VIEWER_INDEPENDENT } from '../../src/graphql/plugins/viewer-independent/index.js';
 import { schema } from '../../src/graphql/schema.js';
 import type { ChatServer } from '../../src/server.js';
 import type { ChatApi } from '../support/chat-api.js';
@@ -16,16 +17,20 @@ import { memoryChat } from '../support/memory-chat.js';
 import { serveChat } from '../support/served-chat.js';
 import { subscribe, type WsClients } from '../support/ws-client.js';
 
-/** Counts how often `Message.seenBy` was resolved. */
+/** Counts how often `Message.seenBy` and `Message.sharedRuns` were resolved. */
 let seenByRuns = 0;
+let sharedRuns = 0;
 
 function schemaWithSeenBy() {
-  const extended = extendSchema(schema, parse('extend type Message { seenBy: String }'));
-  const field = (extended.getType('Message') as GraphQLObjectType).getFields().seenBy!;
-  field.resolve = async (_message, _args, ctx: GraphQLContext) => {
+  const extended = extendSchema(schema, parse('extend type Message { seenBy: String sharedRuns: Int }'));
+  const fields = (extended.getType('Message') as GraphQLObjectType).getFields();
+  fields.seenBy!.resolve = async (_message, _args, ctx: GraphQLContext) => {
     seenByRuns++;
     return (await ctx.viewer())?.name ?? null;
   };
+  // Viewer-independent, and counted: how many executions of an event's result ran.
+  Object.assign(fields.sharedRuns!, { extensions: { ...fields.sharedRuns!.extensions, [VIEWER_INDEPENDENT]: true } });
+  fields.sharedRuns!.resolve = () => ++sharedRuns;
   return extended;
 }
 
@@ -85,29 +90,32 @@ describe('shared subscription results over graphql-ws', () => {
     expect((await forBob.nextData()).messageAdded).toEqual(expected);
   });
 
-  it('reactedByMe, per viewer in one shared event: each of 20 subscribers gets its own, from one read of reactions and one of users', async () => {
+  it('reactedByMe, per viewer in one shared result: each of 20 subscribers gets its own; the rest is executed once, from one read of reactions and one of users', async () => {
     const users = await Promise.all(Array.from({ length: 20 }, (_, i) => api.session(`fan${i}`)));
     const room = await api.createRoom(users[0]!.token);
     await Promise.all(users.slice(1).map((user) => api.joinRoom(user.token, room.id)));
     const message = await api.send(users[0]!.token, room.id, 'react to me');
     const react = (token: string) => api.ok('mutation ($id: ID!) { addReaction(messageId: $id, key: "👍") { id } }', { id: message.id }, token);
     const query = `subscription ($roomId: ID!, $after: String) {
-      roomEvents(roomId: $roomId, after: $after) { kind message { text author { name } reactions { key count reactedByMe } } }
+      roomEvents(roomId: $roomId, after: $after) { kind message { text sharedRuns author { name } reactions { key count reactedByMe } } }
     }`;
     const streams = users.map((user) => subscribe(sockets.open({ token: user.token }).client, query, { roomId: room.id, after: message.cursor }));
     // The first reaction's event tells each stream it is live; the second is the one measured.
     await react(users[0]!.token);
     await Promise.all(streams.map((stream) => stream.nextData()));
     reads.reset();
+    const runsBefore = sharedRuns;
     await react(users[1]!.token);
     const events = await Promise.all(streams.map((stream) => stream.nextData()));
     for (const [i, event] of events.entries()) {
       expect(event.roomEvents).toEqual({
         kind: 'REACTIONS_CHANGED',
-        message: { text: 'react to me', author: { name: 'fan0' }, reactions: [{ key: '👍', count: 2, reactedByMe: i < 2 }] },
+        message: { text: 'react to me', sharedRuns: runsBefore + 1, author: { name: 'fan0' }, reactions: [{ key: '👍', count: 2, reactedByMe: i < 2 }] },
       });
     }
-    expect(reads.count('findReactions')).toBe(1);
+    expect(sharedRuns).toBe(runsBefore + 1);
+    // One read for the shared execution (the first subscriber's leaf), one for everyone's own.
+    expect(reads.count('findReactions')).toBeLessThanOrEqual(2);
     // The mutation's own response reads its author too; the 20 deliveries share one read.
     expect(reads.count('getUsers')).toBeLessThanOrEqual(2);
   });

@@ -6,11 +6,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { parseMessageCursor } from '../../src/core/cursor.js';
 import { ChatApi, type MessageInfo } from '../support/chat-api.js';
 import { createDeferred, type Deferred } from '../support/deferred.js';
-import { eventually } from '../support/eventually.js';
 import { startFerretDB, type TestFerretDB } from '../support/ferretdb-server.js';
+import { Gatherer } from '../support/gatherer.js';
 import { errorCodes } from '../support/http-client.js';
+import { readinessBecomes } from '../support/readiness.js';
 import { startRedisServer, type TestRedisServer } from '../support/redis-server.js';
-import { subscribeSse, type SseSubscription } from '../support/sse-client.js';
+import { SseStreams, type SseSubscription } from '../support/sse-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { subscribe, WsClients, type TestSubscription } from '../support/ws-client.js';
 
@@ -20,9 +21,6 @@ const suite = enabled ? describe : describe.skip;
 const title = enabled
   ? 'delivery through backend faults (own FerretDB and Redis, two instances)'
   : 'delivery through backend faults (skipped: MONGODB_URL and REDIS_URL must both be set)';
-
-/** Polls for up to about 15 s: long enough for any reconnect, short enough to fail readably. */
-const POLL = { attempts: 300, intervalMs: 50 };
 
 const MESSAGE_ADDED = `subscription ($roomId: ID!, $after: String) {
   messageAdded(roomId: $roomId, after: $after) { id cursor }
@@ -37,49 +35,15 @@ const PAGE = `query ($roomId: ID!, $after: String) {
 
 const seqOf = (message: { cursor: string }) => parseMessageCursor(message.cursor, 'cursor');
 
-/** Everything a graphql-ws subscription delivers, gathered as it arrives. */
-class Gatherer {
-  readonly received: Added[] = [];
-  private failure: unknown = null;
-  private readonly waiters: { count: number; done: Deferred<void> }[] = [];
+/** What a graphql-ws messageAdded subscription delivers, gathered as it arrives. */
+function gather(name: string, subscription: TestSubscription<{ messageAdded: Added }>): Gatherer<Added> {
+  return new Gatherer(name, async () => (await subscription.nextData()).messageAdded, (received) => `missing seqs ${missing(received)}`);
+}
 
-  constructor(readonly name: string, subscription: TestSubscription<{ messageAdded: Added }>) {
-    void (async () => {
-      try {
-        for (;;) {
-          this.received.push((await subscription.nextData()).messageAdded);
-          for (const waiter of this.waiters) if (this.received.length >= waiter.count) waiter.done.resolve();
-        }
-      } catch (error) {
-        this.failure = error;
-        for (const waiter of this.waiters) waiter.done.reject(error);
-      }
-    })();
-  }
-
-  /** Resolves once `count` messages have arrived; fails readably if they have not within `ms`. */
-  async atLeast(count: number, ms = 30_000): Promise<Added[]> {
-    if (this.failure) throw this.failure;
-    if (this.received.length < count) {
-      const done = createDeferred<void>();
-      this.waiters.push({ count, done });
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`${this.name}: ${this.received.length} of ${count} messages after ${ms} ms; missing seqs ${this.missing()}`)),
-          ms,
-        );
-      });
-      await Promise.race([done.promise, deadline]).finally(() => clearTimeout(timer));
-    }
-    return this.received;
-  }
-
-  private missing(): string {
-    const seqs = this.received.map(seqOf);
-    const gaps = seqs.slice(1).flatMap((seq, i) => (seq === seqs[i]! + 1 ? [] : [`${seqs[i]}→${seq}`]));
-    return gaps.join(', ') || 'none (it is behind, not holed)';
-  }
+function missing(received: readonly Added[]): string {
+  const seqs = received.map(seqOf);
+  const gaps = seqs.slice(1).flatMap((seq, i) => (seq === seqs[i]! + 1 ? [] : [`${seqs[i]}→${seq}`]));
+  return gaps.join(', ') || 'none (it is behind, not holed)';
 }
 
 suite(title, () => {
@@ -91,7 +55,7 @@ suite(title, () => {
   let apiB: ChatApi;
   let socketsA: WsClients;
   let socketsB: WsClients;
-  const sseStreams: SseSubscription[] = [];
+  const sseStreams = new SseStreams();
 
   beforeAll(async () => {
     [ferret, redis] = await Promise.all([startFerretDB(), startRedisServer()]);
@@ -111,11 +75,7 @@ suite(title, () => {
   });
 
   afterEach(async () => {
-    await Promise.all([socketsA.disposeAll(), socketsB.disposeAll()]);
-    for (const stream of sseStreams.splice(0)) {
-      stream.abort();
-      await stream.ended;
-    }
+    await Promise.all([socketsA.disposeAll(), socketsB.disposeAll(), sseStreams.abortAll()]);
   });
 
   afterAll(async () => {
@@ -123,12 +83,6 @@ suite(title, () => {
     await a?.stop();
     await Promise.allSettled([ferret?.dispose(), redis?.stop()]);
   });
-
-  async function readinessBecomes(server: TestServer, status: number, what: string): Promise<number> {
-    const started = performance.now();
-    await eventually(async () => (await fetch(`${server.origin}/ready`)).status === status, what, POLL);
-    return Math.round(performance.now() - started);
-  }
 
   async function historyAfter(api: ChatApi, roomId: string, after: string): Promise<Added[]> {
     const all: Added[] = [];
@@ -155,10 +109,9 @@ suite(title, () => {
       const [joined] = await apiA.history(room.id);
       const start = joined!.cursor;
 
-      const onA = new Gatherer('graphql-ws on A', subscribe(socketsA.open({ token: owner.token }).client, MESSAGE_ADDED, { roomId: room.id, after: start }));
-      const onB = new Gatherer('graphql-ws on B', subscribe(socketsB.open({ token: owner.token }).client, MESSAGE_ADDED, { roomId: room.id, after: start }));
-      const dropper = await subscribeSse(a.url, MESSAGE_ADDED, { roomId: room.id, after: start }, owner.token);
-      sseStreams.push(dropper);
+      const onA = gather('graphql-ws on A', subscribe(socketsA.open({ token: owner.token }).client, MESSAGE_ADDED, { roomId: room.id, after: start }));
+      const onB = gather('graphql-ws on B', subscribe(socketsB.open({ token: owner.token }).client, MESSAGE_ADDED, { roomId: room.id, after: start }));
+      const dropper = await sseStreams.subscribe(a.url, MESSAGE_ADDED, { roomId: room.id, after: start }, owner.token);
 
       // One client sends 1,000 messages through B, one after another, and keeps what was acknowledged.
       const total = 1000;
@@ -205,7 +158,7 @@ suite(title, () => {
         readinessBecomes(a, 200, '/ready on A is 200 once Redis is back'),
         readinessBecomes(b, 200, '/ready on B is 200 once Redis is back'),
       ]);
-      const resumed = new Gatherer(
+      const resumed = gather(
         'resumed graphql-ws on B',
         subscribe(socketsB.open({ token: owner.token }).client, MESSAGE_ADDED, { roomId: room.id, after: lastCursor }),
       );
@@ -248,7 +201,7 @@ suite(title, () => {
     const owner = await apiA.session('Owner');
     const room = await apiA.createRoom(owner.token);
     const [joined] = await apiA.history(room.id);
-    const live = new Gatherer('graphql-ws on A', subscribe(socketsA.open({ token: owner.token }).client, MESSAGE_ADDED, { roomId: room.id, after: joined!.cursor }));
+    const live = gather('graphql-ws on A', subscribe(socketsA.open({ token: owner.token }).client, MESSAGE_ADDED, { roomId: room.id, after: joined!.cursor }));
     const before = await apiB.send(owner.token, room.id, 'before the outage');
     expect((await live.atLeast(1)).map((m) => m.id)).toEqual([before.id]);
 

@@ -9,6 +9,8 @@ import { present, webSocketClient, type Endpoints, type UserClient } from './use
 export interface ApolloUserClient extends UserClient {
   /** The Apollo Client itself, for what only Apollo does (its cache). */
   readonly apollo: ApolloClient;
+  /** Its cache, typed as what it is: what it stores can be read whole with `extract()`. */
+  readonly cache: InMemoryCache;
 }
 
 export function apolloUserClient({ url, wsUrl }: Endpoints): ApolloUserClient {
@@ -18,12 +20,16 @@ export function apolloUserClient({ url, wsUrl }: Endpoints): ApolloUserClient {
     token ? { headers: { ...previous.headers, authorization: `Bearer ${token}` } } : {},
   );
   const http = ApolloLink.from([auth, new HttpLink({ uri: url, fetch })]);
+  // ReactionGroup has no id, so Apollo keeps a message's groups embedded in the Message entity;
+  // `merge: false` says a newer result's list replaces the old one whole (no data-loss warning).
+  const cache = new InMemoryCache({ typePolicies: { Message: { fields: { reactions: { merge: false } } } } });
   const client = new ApolloClient({
-    cache: new InMemoryCache(),
+    cache,
     link: ApolloLink.split((operation) => operation.operationType === OperationTypeNode.SUBSCRIPTION, new GraphQLWsLink(ws), http),
   });
   return {
     apollo: client,
+    cache,
     signIn: (value) => {
       token = value;
     },

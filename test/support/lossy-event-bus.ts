@@ -1,4 +1,4 @@
-// An EventBus wrapper for tests: drops the message and access events it is told to (as Redis pub/sub may),
+// An EventBus wrapper for tests: drops the message, change and access events it is told to (as Redis pub/sub may),
 // simulates an outage and the reconnect after it, counts live subscriptions, and announces
 // each new one so a test can wait for it.
 import type { RoomEvent } from '../../src/core/model.js';
@@ -15,6 +15,9 @@ export class LossyEventBus implements EventBus {
   /** Live subscriptions per topic. */
   readonly subscriptions = new Map<string, number>();
   private readonly subscribed = new AsyncQueue<string>();
+  /** The events `dropNext` dropped, in order. */
+  readonly droppedOnce: RoomEvent[] = [];
+  private readonly dropOnce: ((event: RoomEvent) => boolean)[] = [];
   private readonly reconnectListeners = new Set<() => void>();
 
   constructor(private readonly inner: EventBus) {}
@@ -31,7 +34,18 @@ export class LossyEventBus implements EventBus {
     return total;
   }
 
+  /** Drops the next event published that `matches`, and only that one (see `droppedOnce`). */
+  dropNext(matches: (event: RoomEvent) => boolean): void {
+    this.dropOnce.push(matches);
+  }
+
   publish(topic: string, event: RoomEvent): Promise<void> {
+    const once = this.dropOnce.findIndex((matches) => matches(event));
+    if (once >= 0) {
+      this.dropOnce.splice(once, 1);
+      this.droppedOnce.push(event);
+      return Promise.resolve();
+    }
     if (
       this.down ||
       (event.type === 'message' && this.dropSeqs.has(event.message.seq)) ||

@@ -54,6 +54,25 @@ export async function subscribeSse(
   };
 }
 
+/** The SSE subscriptions a test file opens, tracked so that it ends all of them in afterEach. */
+export class SseStreams {
+  private readonly streams = new Set<SseSubscription>();
+
+  async subscribe(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<SseSubscription> {
+    const stream = await subscribeSse(url, query, variables, token);
+    this.streams.add(stream);
+    return stream;
+  }
+
+  /** Aborts every stream and resolves once each has ended. */
+  async abortAll(): Promise<void> {
+    const streams = [...this.streams];
+    this.streams.clear();
+    for (const stream of streams) stream.abort();
+    await Promise.all(streams.map((stream) => stream.ended));
+  }
+}
+
 async function readEvents(response: Response, events: AsyncQueue<SseEvent>): Promise<void> {
   if (!response.body) return;
   const decoder = new TextDecoder();

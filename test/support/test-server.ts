@@ -8,10 +8,10 @@ import { MongoClient } from 'mongodb';
 import { withDatabase } from '../../src/adapters/mongo/mongo-url.js';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 
-export interface TestServer {
-  readonly app: App;
+export interface TestServer<A extends App = App> {
+  readonly app: A;
   readonly port: number;
   /** http://127.0.0.1:<port>/graphql */
   readonly url: string;
@@ -30,7 +30,7 @@ export interface SharedBackends {
   readonly redisKeyPrefix: string;
 }
 
-export interface TestServerOptions {
+export interface TestServerOptions<A extends App = App> {
   /** Extra environment (e.g. RATE_LIMITS); it wins over the process environment. */
   readonly env?: Record<string, string | undefined>;
   /**
@@ -41,6 +41,8 @@ export interface TestServerOptions {
   readonly config?: (config: Config) => Config;
   /** Join another server's deployment instead of getting a fresh one. */
   readonly shared?: SharedBackends;
+  /** Builds the app from the config instead of `buildApp` (e.g. `buildLossyApp`, to lose chosen events). */
+  readonly build?: (config: Config, logger: Logger) => Promise<A>;
 }
 
 /** A fresh namespace: one MongoDB database and one Redis key prefix nobody else uses. */
@@ -49,8 +51,10 @@ export function newSharedBackends(): SharedBackends {
   return { database: `chat_test_${id}`, redisKeyPrefix: `chat_test_${id}:` };
 }
 
-export async function startTestServer(options: TestServerOptions | Record<string, string | undefined> = {}): Promise<TestServer> {
-  const { env = {}, config: adjust, shared: given } = isOptions(options) ? options : { env: options };
+export async function startTestServer<A extends App = App>(
+  options: TestServerOptions<A> | Record<string, string | undefined> = {},
+): Promise<TestServer<A>> {
+  const { env = {}, config: adjust, shared: given, build } = isOptions<A>(options) ? options : { env: options };
   const shared = given ?? newSharedBackends();
   const mongodbUrl = env.MONGODB_URL ?? process.env.MONGODB_URL;
   const loaded = loadConfig({
@@ -64,7 +68,9 @@ export async function startTestServer(options: TestServerOptions | Record<string
     MONGODB_URL: mongodbUrl ? withDatabase(mongodbUrl, shared.database) : undefined,
   });
   const config = adjust ? adjust(loaded) : loaded;
-  const app = await buildApp(config, createLogger(config.logLevel));
+  const logger = createLogger(config.logLevel);
+  // Without `build`, A is App: what buildApp makes.
+  const app = build ? await build(config, logger) : ((await buildApp(config, logger)) as A);
   const port = await app.start(0);
   const origin = `http://127.0.0.1:${port}`;
   return {
@@ -82,8 +88,8 @@ export async function startTestServer(options: TestServerOptions | Record<string
   };
 }
 
-function isOptions(value: object): value is TestServerOptions {
-  return 'env' in value || 'config' in value || 'shared' in value;
+function isOptions<A extends App>(value: object): value is TestServerOptions<A> {
+  return 'env' in value || 'config' in value || 'shared' in value || 'build' in value;
 }
 
 async function dropDatabase(url: string, database: string): Promise<void> {

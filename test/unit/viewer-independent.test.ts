@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import RateLimitPlugin from '../../src/graphql/plugins/rate-limit/index.js';
 import ViewerIndependentPlugin, {
   isViewerIndependentSelection,
+  selectionSharing,
   VIEWER_INDEPENDENT,
+  withViewerLeaves,
 } from '../../src/graphql/plugins/viewer-independent/index.js';
 import { schema } from '../../src/graphql/schema.js';
 
@@ -38,6 +40,14 @@ describe('viewer-independent selections of the chat schema', () => {
       independent(`subscription ($r: ID!) { messageAdded(roomId: $r) { id room { ...R } } } fragment R on Room { ${history} }`),
     ).toBe(false);
     expect(independent(`subscription ($r: ID!) { messageAdded(roomId: $r) { room { ... on Room { ${history} } } } }`)).toBe(false);
+  });
+
+  it('reactedByMe is a viewer leaf: the result is still shared, with each viewer\'s own leaves put in', () => {
+    const sharing = (selection: string) =>
+      selectionSharing(schema, parse(`subscription ($r: ID!) { roomEvents(roomId: $r) { kind message { ${selection} } } }`), undefined);
+    expect(sharing('id reactions { key count }')).toBe('shared');
+    expect(sharing('id reactions { key count reactedByMe }')).toBe('viewer-leaves');
+    expect(sharing('id reactions { reactedByMe } room { messages { edges { cursor } } }')).toBe('own');
   });
 
   it('classifies the operation asked for', () => {
@@ -81,5 +91,21 @@ describe('the viewerIndependent field option', () => {
     expect(selects('exposed undeclared')).toBe(false);
     expect(selects('exposedButDeclaredDependent')).toBe(false);
     expect(selects('limited'), 'a limit is charged to whoever runs it').toBe(false);
+  });
+});
+
+describe('withViewerLeaves', () => {
+  it('puts each leaf\'s value in at its path, copying only the objects along it', async () => {
+    const untouched = { key: 'b', reactedByMe: false };
+    const shared = { data: { event: { message: { reactions: [{ key: 'a', reactedByMe: false }, untouched], text: 'hi' } } } };
+    const viewer = { name: 'ada' };
+    const result = await withViewerLeaves(
+      shared,
+      [{ path: ['event', 'message', 'reactions', 0, 'reactedByMe'], resolve: (context) => (context as typeof viewer).name === 'ada' }],
+      viewer,
+    );
+    expect(result.data).toEqual({ event: { message: { reactions: [{ key: 'a', reactedByMe: true }, untouched], text: 'hi' } } });
+    expect(shared.data.event.message.reactions[0]!.reactedByMe).toBe(false);
+    expect((result.data as typeof shared.data).event.message.reactions[1]).toBe(untouched);
   });
 });

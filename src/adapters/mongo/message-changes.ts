@@ -49,11 +49,11 @@ export async function convergeMessage(
 ): Promise<Message | null> {
   const byId = { _id: messageId, roomId };
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const sources = await readSources(collections, roomId, messageId, ops);
+    // The document first, then its sources: what they say is then at least as new as it.
     const doc = await collections.messages.findOne(byId, ops);
     if (!doc) return null;
-    const target = stateFrom(doc, sources);
-    // A change landed between reading the sources and the document: read them again rather than write an older state.
+    const target = stateFrom(doc, await readSources(collections, doc, ops));
+    // A concurrent writer saw newer sources than these and wrote them: read again rather than write an older state.
     if (versionOf(doc) > target.version) continue;
     if (holds(doc, target)) return fromMessageDoc(doc);
     await collections.messages.updateOne(
@@ -65,17 +65,21 @@ export async function convergeMessage(
   throw new Unavailable('database');
 }
 
-async function readSources(collections: ChatCollections, roomId: RoomId, messageId: MessageId, ops: WriteOptions): Promise<Sources> {
+async function readSources(collections: ChatCollections, doc: MessageDoc, ops: WriteOptions): Promise<Sources> {
+  const { roomId, _id: messageId } = doc;
   const its = { roomId, messageId };
   const newestFirst = { ...ops, sort: { seq: -1 } } as const;
-  const [newestEdit, firstDelete, newestReactionChange, reactions, newestReply, replyCount] = await Promise.all([
-    collections.changes.findOne({ ...its, kind: 'MESSAGE_EDITED' }, newestFirst),
-    collections.changes.findOne({ ...its, kind: 'MESSAGE_DELETED' }, { ...ops, sort: { seq: 1 } }),
-    collections.changes.findOne({ ...its, kind: 'REACTIONS_CHANGED' }, { ...newestFirst, projection: { seq: 1 } }),
-    countReactions(collections, messageId, ops),
-    collections.messages.findOne({ parentId: messageId, roomId }, { ...newestFirst, projection: { seq: 1, sentAt: 1 } }),
-    collections.messages.countDocuments({ parentId: messageId, roomId }, ops),
-  ]);
+  // Threads are one level deep: a reply has no replies to count.
+  const isReply = (doc.parentId ?? null) !== null;
+  // One read after another, not all at once: twenty writers converging together would
+  // otherwise hold six pooled connections each and starve everything else of the pool.
+  const newestEdit = await collections.changes.findOne({ ...its, kind: 'MESSAGE_EDITED' }, newestFirst);
+  const firstDelete = await collections.changes.findOne({ ...its, kind: 'MESSAGE_DELETED' }, { ...ops, sort: { seq: 1 } });
+  const newestReactionChange = await collections.changes.findOne({ ...its, kind: 'REACTIONS_CHANGED' }, { ...newestFirst, projection: { seq: 1 } });
+  const reactions = await countReactions(collections, messageId, ops);
+  const thread = { roomId, parentId: messageId };
+  const newestReply = isReply ? null : await collections.messages.findOne(thread, { ...newestFirst, projection: { seq: 1, sentAt: 1 } });
+  const replyCount = isReply ? 0 : await collections.messages.countDocuments(thread, ops);
   const lastEditBeforeDelete =
     firstDelete && newestEdit && newestEdit.seq > firstDelete.seq
       ? await collections.changes.findOne({ ...its, kind: 'MESSAGE_EDITED', seq: { $lt: firstDelete.seq } }, newestFirst)

@@ -17,6 +17,9 @@ export interface EditRules {
 export const defaultEditRules: EditRules = { editWindowMs: 86_400 * 1000 };
 
 export class MessageEdits {
+  /** Deletes under way in this process, by message. */
+  private readonly deletesInFlight = new Map<MessageId, Promise<Message>>();
+
   constructor(
     private readonly deps: Pick<CoreDeps, 'clock'>,
     private readonly limits: InputLimits,
@@ -48,6 +51,14 @@ export class MessageEdits {
     const message = await this.rules.requireMemberMessage(messageId, user);
     if (message.authorId !== user.id) throw new Forbidden('Only its author can delete a message.');
     if (message.deletedAt !== null) return message;
-    return this.writer.postChange(message, { kind: 'MESSAGE_DELETED' });
+    // Deletes of one message under way in this process share one: a double click is one
+    // MESSAGE_DELETED, not two. (Two instances racing can still both record one; both fold to
+    // the same tombstone, with the first delete's time.)
+    let deletion = this.deletesInFlight.get(message.id);
+    if (!deletion) {
+      deletion = this.writer.postChange(message, { kind: 'MESSAGE_DELETED' }).finally(() => this.deletesInFlight.delete(message.id));
+      this.deletesInFlight.set(message.id, deletion);
+    }
+    return deletion;
   }
 }

@@ -2,13 +2,15 @@
 // reaches every local subscriber of its room as the same object; subscribers with the same
 // document, operation and variables compute the same result when every field they select is
 // declared viewer-independent (see ./viewer-independent), so the first one computes it and
-// the rest share it. Any other selection is executed for each subscriber on its own.
+// the rest share it. Where the only other fields are viewer leaves (`reactedByMe`), the result
+// is still computed once, and each subscriber gets it with its own leaves put in. Any other
+// selection is executed for each subscriber on its own.
 // A transport that passes a ResultWriter with an operation also gets each result serialized
 // once and written straight to its client, past the per-result layers (envelop's result
 // hooks, graphql-ws's framing) that would otherwise run once per subscriber.
 import { createSourceEventStream, execute, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import { isViewerIndependentSelection } from './viewer-independent/index.js';
+import { collectingContext, selectionSharing, type ViewerLeaf, withViewerLeaves } from './viewer-independent/index.js';
 
 /** Writes one operation's results to its client, in order; a promise means "wait before the next". */
 export interface ResultWriter {
@@ -29,7 +31,7 @@ export interface SharedEventExecutionOptions<C> {
 }
 
 export function useSharedEventExecution<C extends object>(options: SharedEventExecutionOptions<C> = {}): Plugin<C> {
-  const contextForEvent = (options.contextForEvent ?? ((context: C) => context)) as (context: unknown, event: unknown) => unknown;
+  const contextForEvent = (options.contextForEvent ?? ((context: C) => context)) as (context: unknown, event: unknown) => object;
   const subscribe = (args: SharedExecutionArgs) => sharedSubscribe(args, contextForEvent);
   return {
     onSubscribe({ setSubscribeFn }) {
@@ -38,24 +40,44 @@ export function useSharedEventExecution<C extends object>(options: SharedEventEx
   };
 }
 
-/** Shared results per event object, by group key; they go when the event object does. */
-const resultsByEvent = new WeakMap<object, Map<string, Promise<ExecutionResult> | ExecutionResult>>();
+/** Shared executions per event object, by group key; they go when the event object does. */
+const sharedByEvent = new WeakMap<object, Map<string, unknown>>();
 const printed = new WeakMap<DocumentNode, string>();
 /** Each result's JSON, made once for every subscriber that is written to directly. */
 const serialized = new WeakMap<ExecutionResult, string>();
 
 async function sharedSubscribe(
   args: SharedExecutionArgs,
-  contextForEvent: (context: unknown, event: unknown) => unknown,
+  contextForEvent: (context: unknown, event: unknown) => object,
 ): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
   const source = await createSourceEventStream(args);
   if (!isAsyncIterable(source)) return source;
-  const run = (event: unknown) => execute({ ...args, contextValue: contextForEvent(args.contextValue, event), rootValue: event });
-  const key = isViewerIndependentSelection(args.schema, args.document, args.operationName) ? groupKey(args) : null;
-  const executeEvent: Execute = key === null ? run : (event) => executeOnce(event, key, run);
+  const contextOf = (event: unknown) => contextForEvent(args.contextValue, event);
+  const run = (event: unknown) => execute({ ...args, contextValue: contextOf(event), rootValue: event });
+  const sharing = selectionSharing(args.schema, args.document, args.operationName);
+  const key = sharing === 'own' ? null : groupKey(args);
+  let executeEvent: Execute = run;
+  if (key !== null && sharing === 'shared') executeEvent = (event) => once(event, key, () => run(event));
+  if (key !== null && sharing === 'viewer-leaves') {
+    const runCollecting = async (event: unknown): Promise<CollectedExecution> => {
+      const { context, leaves } = collectingContext(contextOf(event));
+      return { result: await execute({ ...args, contextValue: context, rootValue: event }), leaves };
+    };
+    executeEvent = async (event) => {
+      const { result, leaves } = await once(event, key, () => runCollecting(event));
+      // Errors may be the first subscriber's own: each subscriber then executes for itself.
+      if (result.errors) return run(event);
+      return leaves.length === 0 ? result : withViewerLeaves(result, leaves, contextOf(event));
+    };
+  }
   return args.resultWriter
     ? new DirectlyWritten(source, executeEvent, args.resultWriter)
     : new MappedEvents(source, executeEvent);
+}
+
+interface CollectedExecution {
+  readonly result: ExecutionResult;
+  readonly leaves: readonly ViewerLeaf[];
 }
 
 function groupKey(args: ExecutionArgs): string {
@@ -64,14 +86,13 @@ function groupKey(args: ExecutionArgs): string {
   return JSON.stringify([text, args.operationName ?? null, args.variableValues ?? {}]);
 }
 
-/** The group's result for `event`: computed by the first subscriber that asks. */
-function executeOnce(event: unknown, key: string, run: Execute): Promise<ExecutionResult> | ExecutionResult {
-  if (typeof event !== 'object' || event === null) return run(event);
-  let byKey = resultsByEvent.get(event);
-  if (!byKey) resultsByEvent.set(event, (byKey = new Map()));
-  let result = byKey.get(key);
-  if (!result) byKey.set(key, (result = run(event)));
-  return result;
+/** The group's execution of `event`: made by the first subscriber that asks, shared by the rest. */
+function once<T>(event: unknown, key: string, compute: () => T): T {
+  if (typeof event !== 'object' || event === null) return compute();
+  let byKey = sharedByEvent.get(event);
+  if (!byKey) sharedByEvent.set(event, (byKey = new Map()));
+  if (!byKey.has(key)) byKey.set(key, compute());
+  return byKey.get(key) as T;
 }
 
 type Execute = (event: unknown) => Promise<ExecutionResult> | ExecutionResult;

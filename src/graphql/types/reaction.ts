@@ -18,7 +18,9 @@ const ReactionGroupRef = builder.objectRef<ReactionGroupShape>('ReactionGroup').
     count: t.int({ description: 'How many users reacted with it.', viewerIndependent: true, resolve: (group) => group.count }),
     reactedByMe: t.boolean({
       description: 'Whether you reacted with it; false when not signed in.',
-      // Per viewer, by nature: one repository read answers every subscriber of an event at once.
+      // Each viewer's own, while the rest of an event's result is shared: computed per subscriber
+      // on top of it, and one repository read answers every subscriber of an event at once.
+      viewerLeaf: true,
       resolve: async (group, _args, ctx) => {
         const viewer = await ctx.viewer();
         return viewer !== null && ctx.chat.reactions.reactedWith(group.message, viewer.id, group.key);

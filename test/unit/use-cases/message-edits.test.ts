@@ -86,6 +86,17 @@ describe('editMessage', () => {
 });
 
 describe('deleteMessage', () => {
+  it('concurrent deletes of one message are one delete: one number, one event, one tombstone for all', async () => {
+    const { chat, repository, roomOfTwo, events, recordEvents } = setup();
+    const { room, member } = await roomOfTwo();
+    const sent = await chat.messages.send(member, { roomId: room.id, text: 'oops' });
+    await recordEvents(room.id);
+    const tombstones = await Promise.all(Array.from({ length: 5 }, () => chat.edits.delete(member, sent.id)));
+    expect(new Set(tombstones.map((tombstone) => tombstone.deletedAt!.getTime())).size).toBe(1);
+    expect((await repository.listTimeline(room.id, sent.seq, 10)).filter(isChangeItem)).toHaveLength(1);
+    expect(events).toHaveLength(1);
+  });
+
   it('leaves a tombstone in its place, appends one delete and publishes it', async () => {
     const { chat, repository, roomOfTwo, events, recordEvents, allMessages } = setup();
     const { room, member } = await roomOfTwo();

@@ -24,6 +24,13 @@ declare global {
        * set to false; any other field is viewer-dependent unless set to true.
        */
       viewerIndependent?: boolean;
+      /**
+       * True for a scalar field whose value is each viewer's own (`reactedByMe`), while the rest
+       * of the result is the same for everyone: a subscription event's result is still shared,
+       * and only this field is computed again for each subscriber. Its resolver must read the
+       * viewer from the context it is given, nothing else of a subscriber's.
+       */
+      viewerLeaf?: boolean;
     }
   }
 }

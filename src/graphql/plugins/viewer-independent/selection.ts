@@ -1,6 +1,8 @@
-// Whether an operation's result is the same for every viewer: true only when every field it
+// Whether an operation's result is the same for every viewer: shared only when every field it
 // selects below the root (through fragments, nested and abstract types) is marked
-// viewer-independent and none is rate-limited (a limit is charged to whoever runs it).
+// viewer-independent and none is rate-limited (a limit is charged to whoever runs it); shared
+// with viewer leaves when the only other fields are marked viewer leaves (scalars whose value
+// is each viewer's own, computed per subscriber on top of the shared result).
 // Anything unmarked counts as viewer-dependent, so a forgotten mark costs sharing, never
 // privacy. The root field is left out: it is authorized and limited per subscriber when the
 // subscription starts.
@@ -20,15 +22,20 @@ import {
 
 /** Field extension set on viewer-independent fields. */
 export const VIEWER_INDEPENDENT = 'viewerIndependent';
+/** Field extension set on viewer leaves. */
+export const VIEWER_LEAF = 'viewerLeaf';
+
+/**
+ * How an operation's results may be shared between subscribers: `shared` (one result for all),
+ * `viewer-leaves` (one result for all, with each subscriber's own viewer leaves put in), `own`
+ * (each subscriber executes it).
+ */
+export type SelectionSharing = 'shared' | 'viewer-leaves' | 'own';
 
 /** Answers per document, by operation name: a subscription's document is classified once. */
-const classified = new WeakMap<DocumentNode, Map<string | null, boolean>>();
+const classified = new WeakMap<DocumentNode, Map<string | null, SelectionSharing>>();
 
-export function isViewerIndependentSelection(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operationName: string | null | undefined,
-): boolean {
+export function selectionSharing(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): SelectionSharing {
   let byOperation = classified.get(document);
   if (!byOperation) classified.set(document, (byOperation = new Map()));
   const name = operationName ?? null;
@@ -37,7 +44,15 @@ export function isViewerIndependentSelection(
   return answer;
 }
 
-function classify(schema: GraphQLSchema, document: DocumentNode, operationName: string | null): boolean {
+export function isViewerIndependentSelection(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+): boolean {
+  return selectionSharing(schema, document, operationName) === 'shared';
+}
+
+function classify(schema: GraphQLSchema, document: DocumentNode, operationName: string | null): SelectionSharing {
   const fragments = new Map<string, FragmentDefinitionNode>();
   const operations = [];
   for (const definition of document.definitions) {
@@ -46,13 +61,17 @@ function classify(schema: GraphQLSchema, document: DocumentNode, operationName: 
   }
   const operation = operationName === null ? (operations.length === 1 ? operations[0] : undefined) : operations.find((o) => o.name?.value === operationName);
   const root = operation && schema.getRootType(operation.operation);
-  if (!operation || !root) return false;
-  return new Walk(schema, fragments).independent(root, operation.selectionSet, true);
+  if (!operation || !root) return 'own';
+  const walk = new Walk(schema, fragments);
+  if (!walk.independent(root, operation.selectionSet, true)) return 'own';
+  return walk.metViewerLeaf ? 'viewer-leaves' : 'shared';
 }
 
 /** One classification's walk; remembers the selection sets it has seen on each type. */
 class Walk {
   private readonly seen = new Map<SelectionSetNode, Map<string, boolean>>();
+  /** Set once the walk met a viewer leaf that it let through. */
+  metViewerLeaf = false;
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -75,7 +94,12 @@ class Walk {
         // On an interface or union, each possible type's own field (its own resolver) must qualify.
         for (const concrete of this.possibleTypes(type)) {
           const field = concrete.getFields()[selection.name.value];
-          if (!field || (!atRoot && !isMarkedIndependent(field))) return false;
+          if (!field) return false;
+          if (!atRoot && !isMarkedIndependent(field)) {
+            if (!isViewerLeaf(field) || selection.selectionSet) return false;
+            this.metViewerLeaf = true;
+            continue;
+          }
           if (!selection.selectionSet) continue;
           const child = getNamedType(field.type);
           if (!isCompositeType(child) || !this.independent(child, selection.selectionSet, false)) return false;
@@ -97,4 +121,8 @@ class Walk {
 
 function isMarkedIndependent(field: GraphQLField<unknown, unknown>): boolean {
   return field.extensions[VIEWER_INDEPENDENT] === true && !field.extensions.rateLimit;
+}
+
+function isViewerLeaf(field: GraphQLField<unknown, unknown>): boolean {
+  return field.extensions[VIEWER_LEAF] === true && !field.extensions.rateLimit;
 }
