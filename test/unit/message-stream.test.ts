@@ -375,6 +375,29 @@ describe('roomMessageStream', () => {
     expect(await takeSeqs(stream, 1)).toEqual([4]);
   });
 
+  it('streams of one room share one bus subscription, and each re-reads after the bus reconnects', async () => {
+    const h = await setup();
+    const a = await openLive(h, null);
+    const b = h.open(null);
+    const bFirst = b.next();
+    await settle();
+    expect(h.bus.activeSubscriptions).toBe(1);
+    await h.write(1);
+    expect([(await a.first).value?.seq, (await bFirst).value?.seq]).toEqual([1, 1]);
+    h.bus.down = true;
+    await h.write(2); // 2 and 3 are stored, their events lost
+    const pending = Promise.all([takeSeqs(a.stream, 2), takeSeqs(b, 2)]);
+    h.bus.reconnect();
+    expect(await pending).toEqual([
+      [2, 3],
+      [2, 3],
+    ]);
+    await a.stream.return!();
+    expect(h.bus.activeSubscriptions).toBe(1);
+    await b.return!();
+    expect(h.bus.activeSubscriptions).toBe(0);
+  });
+
   it('stops listening for reconnects when it ends', async () => {
     const h = await setup();
     const { stream } = await openLive(h, null);

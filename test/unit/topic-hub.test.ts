@@ -74,12 +74,16 @@ describe('TopicHub', () => {
     await publish('u3');
     expect(heard).toEqual([]);
 
-    // The next listener subscribes afresh.
+    // The next listener subscribes afresh, and a late second leave of the last one ends nothing of it.
     const leaveD = await hub.listen(topic, recorder('d'));
+    await leaveC();
+    const leaveE = await hub.listen(topic, recorder('e'));
     expect(bus.subscriptions.get(topic)).toBe(1);
     await publish('u4');
-    expect(heard).toEqual(['d:u4']);
+    expect(heard).toEqual(['d:u4', 'e:u4']);
     await leaveD();
+    await leaveE();
+    expect(bus.subscriptions.get(topic)).toBe(0);
   });
 
   it('keeps topics apart: each has its own bus subscription and its own listeners', async () => {

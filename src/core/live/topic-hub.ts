@@ -36,13 +36,8 @@ export class TopicHub {
   async listen(topic: string, listener: (event: RoomEvent) => void): Promise<Unsubscribe> {
     const entry = this.topics.get(topic) ?? this.open(topic);
     const remove = entry.listeners.add(listener);
-    let unsubscribe: Unsubscribe;
-    try {
-      unsubscribe = await entry.subscribed;
-    } catch (error) {
-      remove();
-      throw error;
-    }
+    // On a failure the whole entry is dropped (see `open`), this listener with it.
+    const unsubscribe = await entry.subscribed;
     let listening = true;
     return async () => {
       if (!listening) return;
