@@ -55,8 +55,8 @@ class Watcher implements StreamAccess {
 
 /**
  * The local registry of watched streams, by viewer and by room, behind one listener on the
- * control topic that lives while any stream is watched. A control event costs a map lookup, and the
- * per-message path costs nothing.
+ * control topic that lives while any stream is watched. A control event costs a map lookup,
+ * and the per-message path costs nothing.
  */
 export class AccessWatch {
   private readonly byUser = new Map<UserId, Set<Watcher>>();
