@@ -3,6 +3,7 @@ import type { GraphQLHttp } from './graphql-http.js';
 
 export const CREATE_SESSION = 'mutation CreateSession { createSession { token user { id } } }';
 export const CREATE_ROOM = 'mutation CreateRoom($name: String) { createRoom(name: $name) { id } }';
+export const JOIN_ROOM = 'mutation JoinRoom($roomId: ID!) { joinRoom(roomId: $roomId) { id } }';
 export const SEND_MESSAGE =
   'mutation SendMessage($roomId: ID!, $text: String!) { sendMessage(roomId: $roomId, text: $text) { id cursor sentAt } }';
 export const EDIT_MESSAGE =
@@ -15,9 +16,10 @@ export const MESSAGE_ADDED =
 /** The change feed's subscribers ask for the same message fields, and when it was edited. */
 export const ROOM_EVENTS =
   'subscription RoomEvents($roomId: ID!) { roomEvents(roomId: $roomId) { kind cursor message { id roomId kind text sentAt editedAt cursor author { id name } } } }';
+/** A page of history with what a client shows of each message: its author, reactions and reply count. */
 export const HISTORY_PAGE = `query History($roomId: ID!, $before: String) {
   messages(roomId: $roomId, last: 50, before: $before) {
-    edges { cursor node { id kind text sentAt author { id name } } }
+    edges { cursor node { id kind text sentAt author { id name } reactions { key count reactedByMe } replyCount } }
     pageInfo { hasPreviousPage startCursor }
   }
 }`;

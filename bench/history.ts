@@ -1,12 +1,16 @@
 // History: `messages(roomId, last: 50, before)` requests/s in a big room, near its start and
-// near its end (the rate should not depend on depth). On the embedded backend the room is
-// filled over HTTP like any client would, and the fill is reported as an ingestion figure too;
-// on MongoDB it is written through the adapter (FerretDB cannot take that many sends in time).
+// near its end (the rate should not depend on depth), in two rooms of the same size: one of
+// plain messages, and one whose messages also carry reactions and replies (see history-plan.ts).
+// On the embedded backend the plain room is filled over HTTP like any client would, and the
+// fill is reported as an ingestion figure too; on MongoDB both are written through the adapter
+// (FerretDB cannot take that many sends in time).
 import type { ServerProcess } from '../support/server-process.js';
 import type { Backend, Deployment } from './backends.js';
-import { createSenderAndRoom, HISTORY_PAGE, sendMessageBody, type Sender } from './chat-operations.js';
+import { CREATE_ROOM, CREATE_SESSION, createSenderAndRoom, HISTORY_PAGE, JOIN_ROOM, sendMessageBody, type Sender } from './chat-operations.js';
 import { startChatServer } from './chat-server.js';
 import { GraphQLHttp, succeeded } from './graphql-http.js';
+import { seedOverHttp, type RoomUser } from './history-http-seed.js';
+import { describePlan, planTotals } from './history-plan.js';
 import { seedThroughAdapter } from './history-seed.js';
 import { describeLoadResult } from './ingestion.js';
 import { runLoad, type LoadResult } from './load.js';
@@ -15,9 +19,11 @@ import { CpuMeter } from './proc-stats.js';
 import type { ScenarioResult } from './scenario.js';
 import { perSecond } from './stats.js';
 import { formatNumber, formatRatio, type ResultRow } from './table.js';
-import { messageCursor } from '../src/core/cursor.js';
+import { messageCursor, parseMessageCursor } from '../src/core/cursor.js';
 
 const PAGE_SIZE = 50;
+/** Users of the decorated room besides its author, who react to its messages. */
+const REACTORS = 4;
 
 interface Total {
   completed: number;
@@ -27,6 +33,28 @@ interface Total {
   firstFailure: string | null;
 }
 
+/** A filled room: its top-level messages, by position (1 = the room's first). */
+interface HistoryRoom {
+  /** What the room's row adds to its name ("" for the plain room). */
+  readonly label: string;
+  readonly roomId: string;
+  readonly seqAt: (position: number) => number;
+}
+
+interface Filled {
+  readonly room: HistoryRoom;
+  readonly rows: ResultRow[];
+  readonly notes: string[];
+}
+
+/** One page measured: a room's page before a deep or a recent message. */
+interface Position {
+  readonly room: HistoryRoom;
+  readonly deep: boolean;
+  readonly body: string;
+  readonly total: Total;
+}
+
 export async function runHistory(backend: Backend, sizes: HistorySizes): Promise<ScenarioResult> {
   const deployment = backend.fresh();
   const server = await startChatServer(deployment);
@@ -34,18 +62,24 @@ export async function runHistory(backend: Backend, sizes: HistorySizes): Promise
   const tag = `[${backend.name}]`;
   try {
     const sender = await createSenderAndRoom(http);
-    const filled = await fill(server, deployment, sender, sizes, tag);
+    const filled = [await fillPlain(server, deployment, sender, sizes, tag), await fillDecorated(http, deployment, sender, sizes, tag)];
 
-    const pageAt = (seq: number) => ({ roomId: sender.roomId, before: messageCursor(seq) });
-    const positions = {
-      start: JSON.stringify({ query: HISTORY_PAGE, variables: pageAt(sizes.nearStart) }),
-      end: JSON.stringify({ query: HISTORY_PAGE, variables: pageAt(sizes.nearEnd) }),
-    };
+    const pageBefore = (room: HistoryRoom, position: number) => ({ roomId: room.roomId, before: messageCursor(room.seqAt(position)) });
+    const positions: Position[] = filled.flatMap(({ room }) =>
+      [sizes.nearStart, sizes.nearEnd].map((position) => ({
+        room,
+        deep: position === sizes.nearStart,
+        body: JSON.stringify({ query: HISTORY_PAGE, variables: pageBefore(room, position) }),
+        total: { completed: 0, failed: 0, elapsedMs: 0, serverCpuSeconds: 0, firstFailure: null },
+      })),
+    );
     // A setup check, not a figure: each position must really return a full page.
-    for (const seq of [sizes.nearStart, sizes.nearEnd]) {
-      const page = await http.execute<{ messages: { edges: unknown[] } }>(HISTORY_PAGE, pageAt(seq), sender.token);
-      if (page.messages.edges.length !== PAGE_SIZE) {
-        throw new Error(`the page before message ${seq} has ${page.messages.edges.length} messages, not ${PAGE_SIZE}`);
+    for (const { room } of filled) {
+      for (const position of [sizes.nearStart, sizes.nearEnd]) {
+        const page = await http.execute<{ messages: { edges: unknown[] } }>(HISTORY_PAGE, pageBefore(room, position), sender.token);
+        if (page.messages.edges.length !== PAGE_SIZE) {
+          throw new Error(`the page before message #${position}${room.label} has ${page.messages.edges.length} messages, not ${PAGE_SIZE}`);
+        }
       }
     }
 
@@ -53,47 +87,25 @@ export async function runHistory(backend: Backend, sizes: HistorySizes): Promise
       const answer = await http.post(body, sender.token);
       return succeeded(answer) || `${answer.status}: ${answer.body.slice(0, 200)}`;
     };
-    for (const body of [positions.start, positions.end]) {
-      await runLoad({ concurrency: sizes.concurrency, durationMs: sizes.warmupMs / 2, request: request(body) });
+    for (const { body } of positions) {
+      await runLoad({ concurrency: sizes.concurrency, durationMs: sizes.warmupMs / positions.length, request: request(body) });
     }
-    // Short alternating rounds, so that a change of background load affects both positions alike.
-    const totals: Record<'start' | 'end', Total> = {
-      start: { completed: 0, failed: 0, elapsedMs: 0, serverCpuSeconds: 0, firstFailure: null },
-      end: { completed: 0, failed: 0, elapsedMs: 0, serverCpuSeconds: 0, firstFailure: null },
-    };
+    // Short alternating rounds, so that a change of background load affects every position alike.
     const cpu = new CpuMeter({ server: server.pid, client: process.pid });
     for (let round = 0; round < sizes.rounds; round++) {
-      for (const name of ['start', 'end'] as const) {
+      for (const { body, total } of positions) {
         const phaseCpu = new CpuMeter({ server: server.pid });
-        add(totals[name], await runLoad({ concurrency: sizes.concurrency, durationMs: sizes.phaseMs, request: request(positions[name]) }));
-        totals[name].serverCpuSeconds += phaseCpu.used('server');
+        add(total, await runLoad({ concurrency: sizes.concurrency, durationMs: sizes.phaseMs, request: request(body) }));
+        total.serverCpuSeconds += phaseCpu.used('server');
       }
     }
     const usage = cpu.format();
-    const start = perSecond(totals.start.completed, totals.start.elapsedMs);
-    const end = perSecond(totals.end.completed, totals.end.elapsedMs);
-    const cpuPerPage = (total: Total) => (total.serverCpuSeconds * 1e6) / total.completed;
-    const count = (value: number) => value.toLocaleString('en-US');
     return {
-      rows: [
-        ...filled.rows,
-        {
-          what: `history last:50 req/s, deep ÷ recent ${tag}`,
-          size: `${count(sizes.roomSize)}-msg room, before #${count(sizes.nearStart)} vs #${count(sizes.nearEnd)}, c=${sizes.concurrency}`,
-          value: formatNumber(start),
-          floor: formatNumber(end),
-          ratio: formatRatio(start, end),
-          target: 'ratio ≈ 1.00 (same rate)',
-        },
-      ],
+      rows: [...filled.flatMap((fill) => fill.rows), ...filled.map(({ room }) => pageRow(room, positions, sizes, tag))],
       notes: [
-        ...filled.notes,
-        `history ${tag}: value = page before message #${sizes.nearStart} (deep), floor = page before #${sizes.nearEnd} (recent); ` +
-          `${sizes.rounds} alternating rounds of ${sizes.phaseMs / 1000} s per position; ` +
-          `${totals.start.completed + totals.end.completed} pages, ${totals.start.failed + totals.end.failed} failed` +
-          `${failureOf(totals)}; CPU ${usage}; ` +
-          `server CPU per page: deep ${formatNumber(cpuPerPage(totals.start))} µs, recent ${formatNumber(cpuPerPage(totals.end))} µs ` +
-          `(CPU-normalised ratio ${formatRatio(cpuPerPage(totals.end), cpuPerPage(totals.start))})`,
+        ...filled.flatMap((fill) => fill.notes),
+        ...filled.map(({ room }) => pageNote(room, positions, sizes, tag)),
+        `history ${tag}: CPU over all rounds ${usage}`,
       ],
     };
   } finally {
@@ -103,22 +115,51 @@ export async function runHistory(backend: Backend, sizes: HistorySizes): Promise
   }
 }
 
-/** Brings the room (which holds its JOINED message, seq 1) to `roomSize` messages. */
-async function fill(
-  server: ServerProcess,
-  deployment: Deployment,
-  sender: Sender,
-  sizes: HistorySizes,
-  tag: string,
-): Promise<{ rows: ResultRow[]; notes: string[] }> {
-  const count = sizes.roomSize - 1;
+const count = (value: number) => value.toLocaleString('en-US');
+const cpuPerPage = (total: Total) => (total.serverCpuSeconds * 1e6) / total.completed;
+
+function totalsOf(room: HistoryRoom, positions: readonly Position[]): { deep: Total; recent: Total } {
+  const of = (deep: boolean) => positions.find((position) => position.room === room && position.deep === deep)!.total;
+  return { deep: of(true), recent: of(false) };
+}
+
+function pageRow(room: HistoryRoom, positions: readonly Position[], sizes: HistorySizes, tag: string): ResultRow {
+  const { deep, recent } = totalsOf(room, positions);
+  const deepRate = perSecond(deep.completed, deep.elapsedMs);
+  const recentRate = perSecond(recent.completed, recent.elapsedMs);
+  return {
+    what: `history last:50 req/s, deep ÷ recent${room.label} ${tag}`,
+    size: `${count(sizes.roomSize)}-msg room, before #${count(sizes.nearStart)} vs #${count(sizes.nearEnd)}, c=${sizes.concurrency}`,
+    value: formatNumber(deepRate),
+    floor: formatNumber(recentRate),
+    ratio: formatRatio(deepRate, recentRate),
+    target: 'ratio ≈ 1.00 (same rate)',
+  };
+}
+
+function pageNote(room: HistoryRoom, positions: readonly Position[], sizes: HistorySizes, tag: string): string {
+  const { deep, recent } = totalsOf(room, positions);
+  const first = deep.firstFailure ?? recent.firstFailure;
+  return (
+    `history${room.label} ${tag}: value = page before message #${sizes.nearStart} (deep), floor = page before #${sizes.nearEnd} (recent); ` +
+    `${sizes.rounds} rounds of ${sizes.phaseMs / 1000} s per position, alternating with the other room's; ` +
+    `${deep.completed + recent.completed} pages, ${deep.failed + recent.failed} failed${first === null ? '' : ` (first: ${first})`}; ` +
+    `server CPU per page: deep ${formatNumber(cpuPerPage(deep))} µs, recent ${formatNumber(cpuPerPage(recent))} µs ` +
+    `(CPU-normalised ratio ${formatRatio(cpuPerPage(recent), cpuPerPage(deep))})`
+  );
+}
+
+/** Brings the sender's room (which holds its JOINED message, seq 1) to `roomSize` messages. */
+async function fillPlain(server: ServerProcess, deployment: Deployment, sender: Sender, sizes: HistorySizes, tag: string): Promise<Filled> {
+  const room: HistoryRoom = { label: '', roomId: sender.roomId, seqAt: (position) => position };
+  const messages = sizes.roomSize - 1;
   if (sizes.fill === 'adapter') {
-    if (!deployment.mongodbUrl) throw new Error('an adapter fill needs MongoDB');
-    const ms = await seedThroughAdapter(deployment.mongodbUrl, sender.roomId, sender.userId, count);
+    const { ms } = await seedThroughAdapter(mongodbUrlOf(deployment), sender.roomId, sender.userId, messages);
     return {
+      room,
       rows: [],
       notes: [
-        `history ${tag}: ${count.toLocaleString('en-US')} messages written through the Mongo adapter from the bench process ` +
+        `history ${tag}: ${count(messages)} messages written through the Mongo adapter from the bench process ` +
           `(one sequence claim, insertMany of 1,000) in ${(ms / 1000).toFixed(1)} s; not an ingestion figure.`,
       ],
     };
@@ -128,7 +169,7 @@ async function fill(
     const cpu = new CpuMeter({ server: server.pid, client: process.pid });
     const load = await runLoad({
       concurrency: sizes.fillConcurrency,
-      count,
+      count: messages,
       request: async (index) => {
         const answer = await http.post(sendMessageBody(sender.roomId, `history message ${index}`), sender.token);
         return succeeded(answer) || `${answer.status}: ${answer.body.slice(0, 200)}`;
@@ -142,10 +183,11 @@ async function fill(
       serverCpuPerRequest: (cpu.used('server') * 1e6) / load.completed,
     };
     return {
+      room,
       rows: [
         {
           what: `history fill: sendMessage req/s ${tag}`,
-          size: `${count.toLocaleString('en-US')} msgs, c=${sizes.fillConcurrency}`,
+          size: `${count(messages)} msgs, c=${sizes.fillConcurrency}`,
           value: formatNumber(figures.perSecond),
           floor: '—',
           ratio: '—',
@@ -159,9 +201,51 @@ async function fill(
   }
 }
 
-function failureOf(totals: Record<'start' | 'end', Total>): string {
-  const first = totals.start.firstFailure ?? totals.end.firstFailure;
-  return first === null ? '' : ` (first: ${first})`;
+/**
+ * A second room of the sender's with REACTORS more members, filled to `roomSize` top-level
+ * messages that carry the plan's reactions and replies (not a figure).
+ */
+async function fillDecorated(http: GraphQLHttp, deployment: Deployment, sender: Sender, sizes: HistorySizes, tag: string): Promise<Filled> {
+  const { createRoom } = await http.execute<{ createRoom: { id: string } }>(CREATE_ROOM, { name: 'bench reactions' }, sender.token);
+  const roomId = createRoom.id;
+  const users: RoomUser[] = [sender];
+  for (let i = 0; i < REACTORS; i++) {
+    const { createSession } = await http.execute<{ createSession: { token: string; user: { id: string } } }>(CREATE_SESSION);
+    await http.execute(JOIN_ROOM, { roomId }, createSession.token);
+    users.push({ token: createSession.token, userId: createSession.user.id });
+  }
+  const joined = await topLevelSeqs(http, roomId, sender.token);
+  const messages = sizes.roomSize - joined.length;
+  const started = performance.now();
+  const { seqs, checked } =
+    sizes.fill === 'adapter'
+      ? await seedThroughAdapter(mongodbUrlOf(deployment), roomId, sender.userId, messages, users.map((user) => user.userId))
+      : { seqs: await seedOverHttp(http, roomId, users, messages, sizes.concurrency), checked: 'each through the use cases' };
+  // Concurrent sends take their numbers in any order: the position is the rank by seq.
+  const all = [...joined, ...seqs].sort((a, b) => a - b);
+  const totals = planTotals(messages, users.length);
+  const how = sizes.fill === 'adapter' ? 'through the Mongo adapter from the bench process' : 'over HTTP, 10 mutations a request';
+  return {
+    room: { label: ', reactions and replies', roomId, seqAt: (position) => all[position - 1]! },
+    rows: [],
+    notes: [
+      `history, reactions and replies ${tag}: ${count(messages)} messages, ${count(totals.replies)} replies and ` +
+        `${count(totals.reactions)} reactions (${describePlan(users.length)}), each in the room's sequence right after its message, ` +
+        `written ${how} in ${((performance.now() - started) / 1000).toFixed(1)} s (${checked}); not an ingestion figure.`,
+    ],
+  };
+}
+
+/** The seqs of the room's top-level messages so far (its JOINED messages), oldest first. */
+async function topLevelSeqs(http: GraphQLHttp, roomId: string, token: string): Promise<number[]> {
+  const query = 'query Joined($roomId: ID!) { messages(roomId: $roomId, first: 100) { edges { cursor } } }';
+  const { messages } = await http.execute<{ messages: { edges: { cursor: string }[] } }>(query, { roomId }, token);
+  return messages.edges.map((edge) => parseMessageCursor(edge.cursor, 'cursor'));
+}
+
+function mongodbUrlOf(deployment: Deployment): string {
+  if (!deployment.mongodbUrl) throw new Error('an adapter fill needs MongoDB');
+  return deployment.mongodbUrl;
 }
 
 function add(total: Total, result: LoadResult): void {

@@ -95,8 +95,10 @@ export interface Repository {
   applyMessageChange(change: RoomChange): Promise<Message | null>;
   /**
    * Every stored item of the room, messages and changes, with seq > `afterSeq`, ascending by seq,
-   * at most `limit`. A change item carries its message as it is now (null once a bounded store
-   * dropped the message); a bounded store drops changes with messages, from the room's old end.
+   * at most `limit`. A change item carries its message as it is now and never older than the
+   * change: a message that does not reflect a listed change yet (its writer is between appending
+   * and applying it, or died there) is brought up to date first. Null once a bounded store
+   * dropped the message; a bounded store drops changes with messages, from the room's old end.
    */
   listTimeline(roomId: RoomId, afterSeq: number, limit: number): Promise<TimelineItem[]>;
   /** The highest seq stored in the room, message or change; 0 when there is none. */
