@@ -4,6 +4,7 @@ import { systemClock, type Clock } from './clock.js';
 import { defaultInputLimits, type InputLimits } from './limits.js';
 import { LiveStreams } from './live/live-streams.js';
 import { defaultMessageStreamOptions, type MessageStreamOptions } from './live/message-stream.js';
+import { TopicHub } from './live/topic-hub.js';
 import { defaultTypingStreamOptions, type TypingStreamOptions } from './live/typing-stream.js';
 import type { EventBus } from './ports/event-bus.js';
 import type { Logger } from './ports/logger.js';
@@ -68,7 +69,8 @@ export class Chat {
     const rules = new RoomAccess(core.repository);
     this.limits = options.limits;
     this.writer = new MessageWriter(core);
-    this.streams = new LiveStreams({ ...core, rules }, options);
+    // Every live stream of this instance listens through one hub: one bus subscription per topic.
+    this.streams = new LiveStreams({ ...core, rules, topics: new TopicHub(core.bus, core.logger) }, options);
     this.sessions = new Sessions(core, options);
     this.users = new Users(core, options.limits);
     this.membership = new Membership(core, rules, this.writer, this.streams);

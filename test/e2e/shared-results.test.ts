@@ -6,18 +6,16 @@
 // two viewers who may both watch a room.
 import { extendSchema, parse, type GraphQLObjectType } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryRateLimitStore } from '../../src/adapters/memory/memory-rate-limit-store.js';
 import { MemoryRepository } from '../../src/adapters/memory/memory-repository.js';
-import { RateLimiter } from '../../src/core/rate-limits.js';
 import type { GraphQLContext } from '../../src/graphql/context.js';
 import { VIEWER_INDEPENDENT } from '../../src/graphql/plugins/viewer-independent/index.js';
 import { schema } from '../../src/graphql/schema.js';
-import { createChatServer, type ChatServer } from '../../src/server.js';
-import { ChatApi } from '../support/chat-api.js';
+import type { ChatServer } from '../../src/server.js';
+import type { ChatApi } from '../support/chat-api.js';
 import { countingRepository, type CountingRepository } from '../support/counting-repository.js';
 import { memoryChat } from '../support/memory-chat.js';
-import { silentLogger } from '../support/silent-logger.js';
-import { subscribe, WsClients } from '../support/ws-client.js';
+import { serveChat } from '../support/served-chat.js';
+import { subscribe, type WsClients } from '../support/ws-client.js';
 
 /** Counts how often `Message.seenBy` and `Message.sharedRuns` were resolved. */
 let seenByRuns = 0;
@@ -44,19 +42,7 @@ let sockets: WsClients;
 beforeAll(async () => {
   reads = countingRepository(new MemoryRepository());
   const { chat } = memoryChat({ repository: reads.repository });
-  server = createChatServer({
-    chat,
-    rateLimiter: new RateLimiter(new MemoryRateLimitStore({ '*': null })),
-    adminToken: null,
-    schema: schemaWithSeenBy(),
-    logger: silentLogger,
-    readinessChecks: {},
-    graphiql: false,
-    introspection: false,
-  });
-  const port = await server.listen(0, '127.0.0.1');
-  api = new ChatApi(`http://127.0.0.1:${port}/graphql`);
-  sockets = new WsClients(`ws://127.0.0.1:${port}/graphql`);
+  ({ server, api, sockets } = await serveChat(chat, { schema: schemaWithSeenBy() }));
 });
 
 afterEach(async () => {

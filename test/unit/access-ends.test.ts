@@ -3,6 +3,7 @@ import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
 import { ACCESS_TOPIC, AccessWatch } from '../../src/core/live/access-watch.js';
 import { Forbidden } from '../../src/core/errors.js';
 import { defaultMessageStreamOptions, roomMessageStream } from '../../src/core/live/message-stream.js';
+import { TopicHub } from '../../src/core/live/topic-hub.js';
 import type { RoomId, UserId } from '../../src/core/model.js';
 import { LossyEventBus } from '../support/lossy-event-bus.js';
 import { memoryChat } from '../support/memory-chat.js';
@@ -153,7 +154,7 @@ describe('leaving a PUBLIC room', () => {
 describe('AccessWatch', () => {
   it('wakes the streams a change concerns: one user in one room, one user everywhere, everyone in one room', async () => {
     const bus = new MemoryEventBus();
-    const watch = new AccessWatch(bus, silentLogger);
+    const watch = new AccessWatch(bus, new TopicHub(bus, silentLogger), silentLogger);
     const bob = 'usr_bob' as UserId;
     const carol = 'usr_carol' as UserId;
     const r1 = 'room_1' as RoomId;
@@ -178,7 +179,8 @@ describe('AccessWatch', () => {
   });
 
   it('a change heard before the stream attached reaches it when it attaches', async () => {
-    const watch = new AccessWatch(new MemoryEventBus(), silentLogger);
+    const bus = new MemoryEventBus();
+    const watch = new AccessWatch(bus, new TopicHub(bus, silentLogger), silentLogger);
     const access = await watch.open('usr_bob' as UserId, 'room_1' as RoomId, async () => undefined);
     await watch.announce({ roomId: 'room_1' as RoomId, userId: 'usr_bob' as UserId });
     let woken = 0;
@@ -200,7 +202,7 @@ describe('a message stream whose access is lost without a LEFT (a later kick or 
       attach: () => undefined,
       release: () => undefined,
     };
-    const stream = roomMessageStream({ repository, bus }, room.id, null, defaultMessageStreamOptions, access);
+    const stream = roomMessageStream({ repository, topics: new TopicHub(bus, silentLogger) }, room.id, null, defaultMessageStreamOptions, access);
     const waits = stream.next();
     const sent = await chat.messages.send(alice, { roomId: room.id, text: 'still allowed' });
     expect((await waits).value).toEqual(sent);

@@ -11,9 +11,11 @@ import {
 import type { Message, RoomChange, RoomId, TimelineItem } from '../../src/core/model.js';
 import { HistoryTruncated, Unavailable } from '../../src/core/errors.js';
 import { StreamOverflow } from '../../src/core/live/stream-errors.js';
+import { TopicHub } from '../../src/core/live/topic-hub.js';
 import { AsyncQueue } from '../support/async-queue.js';
 import { LossyEventBus } from '../support/lossy-event-bus.js';
 import { rejection } from '../support/rejection.js';
+import { silentLogger } from '../support/silent-logger.js';
 import { UNTOUCHED_MESSAGE } from '../../src/core/model.js';
 
 /** A MemoryRepository that reports every read of the room's log (listTimeline) once it has answered. */
@@ -74,6 +76,7 @@ afterEach(async () => {
 async function setup(options: Partial<MessageStreamOptions> = {}, store: { maxMessages?: number } = {}) {
   const repository = new ObservedRepository(store.maxMessages);
   const bus = new LossyEventBus(new MemoryEventBus());
+  const topics = new TopicHub(bus, silentLogger);
   const roomId = newId('room');
   await repository.createRoom({
     id: roomId,
@@ -130,7 +133,7 @@ async function setup(options: Partial<MessageStreamOptions> = {}, store: { maxMe
       return change;
     },
     open: (afterSeq: number | null) => {
-      const stream = roomMessageStream({ repository, bus }, roomId, afterSeq, streamOptions);
+      const stream = roomMessageStream({ repository, topics }, roomId, afterSeq, streamOptions);
       streams.push(stream);
       return stream;
     },
@@ -370,6 +373,29 @@ describe('roomMessageStream', () => {
     expect(await pending).toEqual([2, 3]);
     await h.write(1);
     expect(await takeSeqs(stream, 1)).toEqual([4]);
+  });
+
+  it('streams of one room share one bus subscription, and each re-reads after the bus reconnects', async () => {
+    const h = await setup();
+    const a = await openLive(h, null);
+    const b = h.open(null);
+    const bFirst = b.next();
+    await settle();
+    expect(h.bus.activeSubscriptions).toBe(1);
+    await h.write(1);
+    expect([(await a.first).value?.seq, (await bFirst).value?.seq]).toEqual([1, 1]);
+    h.bus.down = true;
+    await h.write(2); // 2 and 3 are stored, their events lost
+    const pending = Promise.all([takeSeqs(a.stream, 2), takeSeqs(b, 2)]);
+    h.bus.reconnect();
+    expect(await pending).toEqual([
+      [2, 3],
+      [2, 3],
+    ]);
+    await a.stream.return!();
+    expect(h.bus.activeSubscriptions).toBe(1);
+    await b.return!();
+    expect(h.bus.activeSubscriptions).toBe(0);
   });
 
   it('stops listening for reconnects when it ends', async () => {

@@ -6,8 +6,10 @@ import { MemoryRepository } from '../../src/adapters/memory/memory-repository.js
 import { newId } from '../../src/core/ids.js';
 import { defaultMessageStreamOptions, messagesTopic, type MessageStreamOptions } from '../../src/core/live/message-stream.js';
 import { roomTimelineEventStream, type TimelineEvent } from '../../src/core/live/timeline-event-stream.js';
+import { TopicHub } from '../../src/core/live/topic-hub.js';
 import type { Message, RoomChange, RoomChangeKind } from '../../src/core/model.js';
 import { LossyEventBus } from '../support/lossy-event-bus.js';
+import { silentLogger } from '../support/silent-logger.js';
 import { UNTOUCHED_MESSAGE } from '../../src/core/model.js';
 
 const { gapTimeoutMs } = defaultMessageStreamOptions;
@@ -40,6 +42,7 @@ async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
 async function setup(options: Partial<MessageStreamOptions> = {}, store: { maxMessages?: number } = {}) {
   const repository = new MemoryRepository(store);
   const bus = new LossyEventBus(new MemoryEventBus());
+  const topics = new TopicHub(bus, silentLogger);
   const roomId = newId('room');
   await repository.createRoom({ id: roomId, name: 'Events', kind: 'PUBLIC', createdAt: new Date(), lastSeq: 0, directKey: null });
   const allocate = async () => (await repository.allocateSeq(roomId))!;
@@ -63,7 +66,7 @@ async function setup(options: Partial<MessageStreamOptions> = {}, store: { maxMe
       return change;
     },
     open: (afterSeq: number | null) => {
-      const stream = roomTimelineEventStream({ repository, bus }, roomId, afterSeq, { ...defaultMessageStreamOptions, ...options });
+      const stream = roomTimelineEventStream({ repository, topics }, roomId, afterSeq, { ...defaultMessageStreamOptions, ...options });
       streams.push(stream);
       return stream;
     },
@@ -141,8 +144,7 @@ describe('roomTimelineEventStream', () => {
     const h = await setup();
     const [a, b] = [h.open(null), h.open(null)];
     const waiting = [a.next(), b.next()];
-    await h.bus.nextSubscription();
-    await h.bus.nextSubscription();
+    await h.bus.nextSubscription(); // one for both: they share the topic's bus subscription
     await settle();
     const m1 = await h.send('one');
     await h.change(m1);

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryEventBus } from '../../src/adapters/memory/memory-event-bus.js';
 import { defaultTypingStreamOptions, roomTypingStream, typingTopic, type TypingSignal } from '../../src/core/live/typing-stream.js';
+import { TopicHub } from '../../src/core/live/topic-hub.js';
 import type { RoomId, UserId } from '../../src/core/model.js';
+import { silentLogger } from '../support/silent-logger.js';
 
 const roomId = 'room_1' as RoomId;
 const ada = 'usr_ada' as UserId;
@@ -22,7 +24,7 @@ afterEach(async () => {
 
 async function setup() {
   const bus = new MemoryEventBus();
-  const stream = await roomTypingStream(bus, roomId, ada);
+  const stream = await roomTypingStream(new TopicHub(bus, silentLogger), roomId, ada);
   streams.push(stream);
   const signal = (userId: UserId, typing: boolean) => bus.publish(typingTopic(roomId), { type: 'typing', roomId, userId, typing });
   /** Every signal the stream has delivered so far. */

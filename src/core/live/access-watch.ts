@@ -3,6 +3,7 @@
 import type { AccessChange, RoomId, UserId } from '../model.js';
 import type { EventBus, Unsubscribe } from '../ports/event-bus.js';
 import type { Logger } from '../ports/logger.js';
+import type { TopicHub } from './topic-hub.js';
 
 /** The bus topic every instance listens on while it serves a live stream. */
 export const ACCESS_TOPIC = 'access';
@@ -53,9 +54,9 @@ class Watcher implements StreamAccess {
 }
 
 /**
- * The local registry of watched streams, by viewer and by room, behind one bus subscription
- * that lives while any stream is watched. A control event costs a map lookup, and the
- * per-message path costs nothing.
+ * The local registry of watched streams, by viewer and by room, behind one listener on the
+ * control topic that lives while any stream is watched. A control event costs a map lookup,
+ * and the per-message path costs nothing.
  */
 export class AccessWatch {
   private readonly byUser = new Map<UserId, Set<Watcher>>();
@@ -65,6 +66,7 @@ export class AccessWatch {
 
   constructor(
     private readonly bus: EventBus,
+    private readonly topics: TopicHub,
     private readonly logger: Logger,
   ) {}
 
@@ -96,7 +98,7 @@ export class AccessWatch {
   }
 
   private listening(): Promise<Unsubscribe> {
-    this.subscription ??= this.bus.subscribe(ACCESS_TOPIC, (event) => {
+    this.subscription ??= this.topics.listen(ACCESS_TOPIC, (event) => {
       if (event.type === 'access') this.dispatch(event);
     });
     const subscription = this.subscription;

@@ -13,6 +13,7 @@ import type { Repository } from '../ports/repository.js';
 import type { RoomAccess } from '../room-access.js';
 import type { StreamDeps } from './ordered-room-stream.js';
 import { roomTimelineEventStream, type TimelineEvent } from './timeline-event-stream.js';
+import type { TopicHub } from './topic-hub.js';
 import { roomTypingStream, type TypingSignal, type TypingStreamOptions } from './typing-stream.js';
 
 /** One of the streams over a room's log (messageAdded, roomEvents), opened after its checks. */
@@ -30,6 +31,8 @@ export interface LiveStreamDeps {
   readonly bus: EventBus;
   readonly logger: Logger;
   readonly rules: RoomAccess;
+  /** The instance's one hub, shared with any other live feed so that each topic has one bus subscription. */
+  readonly topics: TopicHub;
 }
 
 export class LiveStreams {
@@ -40,7 +43,7 @@ export class LiveStreams {
     private readonly options: { readonly stream: MessageStreamOptions; readonly typing: TypingStreamOptions },
   ) {
     requireGapTimeoutPastInsertDeadline(options.stream, deps.repository);
-    this.watch = new AccessWatch(deps.bus, deps.logger);
+    this.watch = new AccessWatch(deps.bus, deps.topics, deps.logger);
   }
 
   /** Tells every instance's streams that access changed, so they re-check it. */
@@ -74,7 +77,7 @@ export class LiveStreams {
     stream: RoomLogStream<T>,
   ): Promise<AsyncIterableIterator<T>> {
     const afterSeq = parseAfter(after);
-    const { repository, bus, clock } = this.deps;
+    const { repository, topics, clock } = this.deps;
     // A stream a member opened belongs to that membership and ends with it, in a PUBLIC room
     // too (API.md, "Access ends at once"); one opened by a reader who never joined reads on.
     let openedAsMember: boolean | null = null;
@@ -91,7 +94,7 @@ export class LiveStreams {
       },
       async (room, access) => {
         if (afterSeq !== null) await this.checkResumePoint(room, afterSeq);
-        return stream({ repository, bus, clock }, room.id, afterSeq, this.options.stream, access);
+        return stream({ repository, topics, clock }, room.id, afterSeq, this.options.stream, access);
       },
     );
   }
@@ -110,7 +113,7 @@ export class LiveStreams {
         await this.deps.rules.requireMember(room, viewer);
         return room;
       },
-      (room, access) => roomTypingStream(this.deps.bus, room.id, viewer.id, this.options.typing, access),
+      (room, access) => roomTypingStream(this.deps.topics, room.id, viewer.id, this.options.typing, access),
     );
   }
 

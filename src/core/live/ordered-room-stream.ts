@@ -6,16 +6,17 @@ import { systemClock, type Clock } from '../clock.js';
 import { Unavailable } from '../errors.js';
 import { requireKeptAfter } from '../history-horizon.js';
 import { isChangeItem, type RoomId, type TimelineItem } from '../model.js';
-import type { EventBus } from '../ports/event-bus.js';
 import type { Repository } from '../ports/repository.js';
 import type { StreamAccess } from './access-watch.js';
 import { ACCESS_CHECK, closingIterator, Inbox } from './inbox.js';
 import { messagesTopic, type MessageStreamOptions } from './stream-options.js';
 import { StreamOverflow } from './stream-errors.js';
+import type { TopicHub } from './topic-hub.js';
 
 export interface StreamDeps {
   readonly repository: Repository;
-  readonly bus: EventBus;
+  /** The instance's one hub: every stream of a room shares its bus subscription. */
+  readonly topics: TopicHub;
   /** @default the system clock */
   readonly clock?: Clock;
 }
@@ -57,7 +58,7 @@ function happenedAt(item: TimelineItem): number {
 }
 
 async function* stitch<T>(
-  { repository, bus, clock = systemClock }: StreamDeps,
+  { repository, topics, clock = systemClock }: StreamDeps,
   roomId: RoomId,
   afterSeq: number | null,
   options: MessageStreamOptions,
@@ -65,11 +66,11 @@ async function* stitch<T>(
   access: StreamAccess | null,
   select: Selection<T>,
 ): AsyncGenerator<T, void, undefined> {
-  const unsubscribe = await bus.subscribe(messagesTopic(roomId), (event) => {
+  const unsubscribe = await topics.listen(messagesTopic(roomId), (event) => {
     if (event.type === 'message') inbox.push(event.message);
     else if (event.type === 'change') inbox.push({ seq: event.change.seq, change: event.change, message: event.message });
   });
-  const stopResync = bus.onReconnect(() => inbox.push(RESYNC));
+  const stopResync = topics.onReconnect(() => inbox.push(RESYNC));
   try {
     let last = afterSeq ?? (await repository.getRoom(roomId))?.lastSeq ?? 0;
     // Items after `last` that cannot be passed yet because a number before them is missing.

@@ -4,7 +4,7 @@
 import type { StreamAccess } from './access-watch.js';
 import { ACCESS_CHECK, Inbox, inboxStream } from './inbox.js';
 import type { RoomEvent, RoomId, UserId } from '../model.js';
-import type { EventBus } from '../ports/event-bus.js';
+import type { TopicHub } from './topic-hub.js';
 
 export interface TypingSignal {
   readonly userId: UserId;
@@ -30,7 +30,7 @@ export function typingTopic(roomId: RoomId): string {
  * and after the bus reconnects (a control event may have been lost meanwhile).
  */
 export async function roomTypingStream(
-  bus: EventBus,
+  topics: TopicHub,
   roomId: RoomId,
   viewer: UserId,
   options: TypingStreamOptions = defaultTypingStreamOptions,
@@ -54,10 +54,10 @@ export async function roomTypingStream(
     inbox.push({ userId: event.userId, typing: event.typing });
   };
 
-  const unsubscribe = await bus.subscribe(typingTopic(roomId), accept);
+  const unsubscribe = await topics.listen(typingTopic(roomId), accept);
   const check = () => inbox.push(ACCESS_CHECK);
   access?.attach(check);
-  const stopResync = access ? bus.onReconnect(check) : () => undefined;
+  const stopResync = access ? topics.onReconnect(check) : () => undefined;
   return inboxStream(
     inbox,
     async () => {
