@@ -3,13 +3,14 @@
 // filled over HTTP like any client would, and the fill is reported as an ingestion figure too;
 // on MongoDB it is written through the adapter (FerretDB cannot take that many sends in time).
 import type { ServerProcess } from '../support/server-process.js';
+import { describeTotals, ratePerSecond, runAlternatingRounds, serverCpuPerRequest } from './alternating-rounds.js';
 import type { Backend, Deployment } from './backends.js';
 import { createSenderAndRoom, HISTORY_PAGE, sendMessageBody, type Sender } from './chat-operations.js';
-import { startChatServer } from './chat-server.js';
+import { withChatServer } from './chat-server.js';
 import { GraphQLHttp, succeeded } from './graphql-http.js';
 import { seedThroughAdapter } from './history-seed.js';
 import { describeLoadResult } from './ingestion.js';
-import { runLoad, type LoadResult } from './load.js';
+import { runLoad } from './load.js';
 import type { HistorySizes } from './options.js';
 import { CpuMeter } from './proc-stats.js';
 import type { ScenarioResult } from './scenario.js';
@@ -19,20 +20,9 @@ import { messageCursor } from '../src/core/cursor.js';
 
 const PAGE_SIZE = 50;
 
-interface Total {
-  completed: number;
-  failed: number;
-  elapsedMs: number;
-  serverCpuSeconds: number;
-  firstFailure: string | null;
-}
-
 export async function runHistory(backend: Backend, sizes: HistorySizes): Promise<ScenarioResult> {
-  const deployment = backend.fresh();
-  const server = await startChatServer(deployment);
-  const http = new GraphQLHttp(server.url, sizes.concurrency);
   const tag = `[${backend.name}]`;
-  try {
+  return withChatServer(backend, sizes.concurrency, async ({ server, http, deployment }) => {
     const sender = await createSenderAndRoom(http);
     const filled = await fill(server, deployment, sender, sizes, tag);
 
@@ -49,30 +39,21 @@ export async function runHistory(backend: Backend, sizes: HistorySizes): Promise
       }
     }
 
-    const request = (body: string) => async () => {
-      const answer = await http.post(body, sender.token);
+    const request = (name: 'start' | 'end') => async () => {
+      const answer = await http.post(positions[name], sender.token);
       return succeeded(answer) || `${answer.status}: ${answer.body.slice(0, 200)}`;
     };
-    for (const body of [positions.start, positions.end]) {
-      await runLoad({ concurrency: sizes.concurrency, durationMs: sizes.warmupMs / 2, request: request(body) });
-    }
-    // Short alternating rounds, so that a change of background load affects both positions alike.
-    const totals: Record<'start' | 'end', Total> = {
-      start: { completed: 0, failed: 0, elapsedMs: 0, serverCpuSeconds: 0, firstFailure: null },
-      end: { completed: 0, failed: 0, elapsedMs: 0, serverCpuSeconds: 0, firstFailure: null },
-    };
-    const cpu = new CpuMeter({ server: server.pid, client: process.pid });
-    for (let round = 0; round < sizes.rounds; round++) {
-      for (const name of ['start', 'end'] as const) {
-        const phaseCpu = new CpuMeter({ server: server.pid });
-        add(totals[name], await runLoad({ concurrency: sizes.concurrency, durationMs: sizes.phaseMs, request: request(positions[name]) }));
-        totals[name].serverCpuSeconds += phaseCpu.used('server');
-      }
-    }
-    const usage = cpu.format();
-    const start = perSecond(totals.start.completed, totals.start.elapsedMs);
-    const end = perSecond(totals.end.completed, totals.end.elapsedMs);
-    const cpuPerPage = (total: Total) => (total.serverCpuSeconds * 1e6) / total.completed;
+    const { totals, cpu: usage } = await runAlternatingRounds({
+      kinds: ['start', 'end'],
+      request,
+      concurrency: sizes.concurrency,
+      warmupMs: sizes.warmupMs,
+      phaseMs: sizes.phaseMs,
+      rounds: sizes.rounds,
+      serverPid: server.pid,
+    });
+    const start = ratePerSecond(totals.start);
+    const end = ratePerSecond(totals.end);
     const count = (value: number) => value.toLocaleString('en-US');
     return {
       rows: [
@@ -90,17 +71,12 @@ export async function runHistory(backend: Backend, sizes: HistorySizes): Promise
         ...filled.notes,
         `history ${tag}: value = page before message #${sizes.nearStart} (deep), floor = page before #${sizes.nearEnd} (recent); ` +
           `${sizes.rounds} alternating rounds of ${sizes.phaseMs / 1000} s per position; ` +
-          `${totals.start.completed + totals.end.completed} pages, ${totals.start.failed + totals.end.failed} failed` +
-          `${failureOf(totals)}; CPU ${usage}; ` +
-          `server CPU per page: deep ${formatNumber(cpuPerPage(totals.start))} µs, recent ${formatNumber(cpuPerPage(totals.end))} µs ` +
-          `(CPU-normalised ratio ${formatRatio(cpuPerPage(totals.end), cpuPerPage(totals.start))})`,
+          `${describeTotals(totals, 'pages')}; CPU ${usage}; ` +
+          `server CPU per page: deep ${formatNumber(serverCpuPerRequest(totals.start))} µs, recent ${formatNumber(serverCpuPerRequest(totals.end))} µs ` +
+          `(CPU-normalised ratio ${formatRatio(serverCpuPerRequest(totals.end), serverCpuPerRequest(totals.start))})`,
       ],
     };
-  } finally {
-    http.close();
-    await server.stop();
-    await deployment.cleanup();
-  }
+  });
 }
 
 /** Brings the room (which holds its JOINED message, seq 1) to `roomSize` messages. */
@@ -157,16 +133,4 @@ async function fill(
   } finally {
     http.close();
   }
-}
-
-function failureOf(totals: Record<'start' | 'end', Total>): string {
-  const first = totals.start.firstFailure ?? totals.end.firstFailure;
-  return first === null ? '' : ` (first: ${first})`;
-}
-
-function add(total: Total, result: LoadResult): void {
-  total.completed += result.completed;
-  total.failed += result.failed;
-  total.elapsedMs += result.elapsedMs;
-  total.firstFailure ??= result.firstFailure;
 }
