@@ -3,15 +3,15 @@
 // ingestion scenario's concurrency, in alternating rounds. No live subscribers: this is the
 // send path (checks, write, publish), not fan-out. On the embedded backend the members join
 // over HTTP and the small room gets as many messages as the big one's JOINED messages, so
-// that the member count is the only difference; on MongoDB they are written through the
-// repository (no JOINED messages in either room).
+// that the member count is the only difference; on MongoDB they are written through the Mongo
+// adapter's documents from the bench process (no JOINED messages in either room).
 import { describeTotals, ratePerSecond, runAlternatingRounds, serverCpuPerRequest } from './alternating-rounds.js';
 import type { Backend, Deployment } from './backends.js';
 import { createRoom, createSenderAndRoom, joinAsNewUser, ROOM_MEMBERS, sendMessageBody } from './chat-operations.js';
 import { withChatServer } from './chat-server.js';
 import { GraphQLHttp, succeeded } from './graphql-http.js';
 import { runLoad } from './load.js';
-import { seedMembersThroughRepository } from './members-seed.js';
+import { seedMembersThroughAdapter } from './members-seed.js';
 import type { BigRoomSizes } from './options.js';
 import type { ScenarioResult } from './scenario.js';
 import { formatNumber, formatRatio } from './table.js';
@@ -87,8 +87,8 @@ async function fill(url: string, deployment: Deployment, rooms: Rooms, token: st
   const joins = sizes.members - 1;
   const count = (value: number) => value.toLocaleString('en-US');
   if (deployment.mongodbUrl) {
-    const ms = await seedMembersThroughRepository(deployment.mongodbUrl, rooms.big, joins);
-    return `bigroom ${tag}: ${count(joins)} users and memberships written through the repository from the bench process in ${(ms / 1000).toFixed(1)} s (no JOINED messages).`;
+    const ms = await seedMembersThroughAdapter(deployment.mongodbUrl, rooms.big, joins);
+    return `bigroom ${tag}: ${count(joins)} users and memberships written through the Mongo adapter's documents from the bench process (insertMany of 1,000) in ${(ms / 1000).toFixed(1)} s (no JOINED messages).`;
   }
   const http = new GraphQLHttp(url, sizes.fillConcurrency);
   try {
