@@ -88,7 +88,7 @@ const full: Sizes = {
     rounds: 2,
   },
   memory: { warmConnections: 50, connections: 5_000, clientProcesses: 4, settleMs: 5_000 },
-  bigroom: { members: 10_000, fillConcurrency: 64, concurrency: 32, warmupMs: 2_000, phaseMs: 2_000, rounds: 5 },
+  bigroom: { members: 10_000, fillConcurrency: 64, concurrency: 32, warmupMs: 2_000, phaseMs: 1_000, rounds: 10 },
 };
 
 const small: Sizes = {
