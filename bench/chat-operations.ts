@@ -17,9 +17,10 @@ export const MESSAGE_ADDED =
 /** The change feed's subscribers ask for the same message fields, and when it was edited. */
 export const ROOM_EVENTS =
   'subscription RoomEvents($roomId: ID!) { roomEvents(roomId: $roomId) { kind cursor message { id roomId kind text sentAt editedAt cursor author { id name } } } }';
+/** A page of history with what a client shows of each message: its author, reactions and reply count. */
 export const HISTORY_PAGE = `query History($roomId: ID!, $before: String) {
   messages(roomId: $roomId, last: 50, before: $before) {
-    edges { cursor node { id kind text sentAt author { id name } } }
+    edges { cursor node { id kind text sentAt author { id name } reactions { key count reactedByMe } replyCount } }
     pageInfo { hasPreviousPage startCursor }
   }
 }`;
@@ -37,8 +38,8 @@ export async function createUserSession(http: GraphQLHttp): Promise<{ token: str
 }
 
 /** A new PUBLIC room whose creator (the `token`'s user) is its first member; its id. */
-export async function createRoom(http: GraphQLHttp, token: string): Promise<string> {
-  return (await http.execute<{ createRoom: { id: string } }>(CREATE_ROOM, { name: 'bench' }, token)).createRoom.id;
+export async function createRoom(http: GraphQLHttp, token: string, name = 'bench'): Promise<string> {
+  return (await http.execute<{ createRoom: { id: string } }>(CREATE_ROOM, { name }, token)).createRoom.id;
 }
 
 /** A new user and a new PUBLIC room it is a member of. */
@@ -47,10 +48,11 @@ export async function createSenderAndRoom(http: GraphQLHttp): Promise<Sender> {
   return { ...user, roomId: await createRoom(http, user.token) };
 }
 
-/** A new user who joins the room. */
-export async function joinAsNewUser(http: GraphQLHttp, roomId: string): Promise<void> {
-  const { token } = await createUserSession(http);
-  await http.execute(JOIN_ROOM, { roomId }, token);
+/** A new user who joins the room; the user. */
+export async function joinAsNewUser(http: GraphQLHttp, roomId: string): Promise<{ token: string; userId: string }> {
+  const user = await createUserSession(http);
+  await http.execute(JOIN_ROOM, { roomId }, user.token);
+  return user;
 }
 
 /** The body of a sendMessage request, serialized. */

@@ -47,6 +47,7 @@ describe('npm run bench (BENCH_SIZE=small)', () => {
         'ingestion sendMessage req/s [memory]',
         'history fill: sendMessage req/s [memory]',
         'history last:50 req/s, deep ÷ recent [memory]',
+        'history last:50 req/s, deep ÷ recent, reactions and replies [memory]',
         'memory per idle subscribed conn (RSS) [memory]',
         'bigroom sendMessage req/s, big ÷ small room [memory]',
         'bigroom server CPU per send [memory]',
