@@ -4,6 +4,7 @@ import type { GraphQLHttp } from './graphql-http.js';
 export const CREATE_SESSION = 'mutation CreateSession { createSession { token user { id } } }';
 export const CREATE_ROOM = 'mutation CreateRoom($name: String) { createRoom(name: $name) { id } }';
 export const JOIN_ROOM = 'mutation JoinRoom($roomId: ID!) { joinRoom(roomId: $roomId) { id } }';
+export const ROOM_MEMBERS = 'query RoomMembers($id: ID!) { room(id: $id) { members { id } } }';
 export const SEND_MESSAGE =
   'mutation SendMessage($roomId: ID!, $text: String!) { sendMessage(roomId: $roomId, text: $text) { id cursor sentAt } }';
 export const EDIT_MESSAGE =
@@ -30,11 +31,28 @@ export interface Sender {
   readonly roomId: string;
 }
 
+/** A new user, signed in. */
+export async function createUserSession(http: GraphQLHttp): Promise<{ token: string; userId: string }> {
+  const { createSession } = await http.execute<{ createSession: { token: string; user: { id: string } } }>(CREATE_SESSION);
+  return { token: createSession.token, userId: createSession.user.id };
+}
+
+/** A new PUBLIC room whose creator (the `token`'s user) is its first member; its id. */
+export async function createRoom(http: GraphQLHttp, token: string, name = 'bench'): Promise<string> {
+  return (await http.execute<{ createRoom: { id: string } }>(CREATE_ROOM, { name }, token)).createRoom.id;
+}
+
 /** A new user and a new PUBLIC room it is a member of. */
 export async function createSenderAndRoom(http: GraphQLHttp): Promise<Sender> {
-  const { createSession } = await http.execute<{ createSession: { token: string; user: { id: string } } }>(CREATE_SESSION);
-  const { createRoom } = await http.execute<{ createRoom: { id: string } }>(CREATE_ROOM, { name: 'bench' }, createSession.token);
-  return { token: createSession.token, userId: createSession.user.id, roomId: createRoom.id };
+  const user = await createUserSession(http);
+  return { ...user, roomId: await createRoom(http, user.token) };
+}
+
+/** A new user who joins the room; the user. */
+export async function joinAsNewUser(http: GraphQLHttp, roomId: string): Promise<{ token: string; userId: string }> {
+  const user = await createUserSession(http);
+  await http.execute(JOIN_ROOM, { roomId }, user.token);
+  return user;
 }
 
 /** The body of a sendMessage request, serialized. */

@@ -3,7 +3,8 @@
 // deployment. BENCH_CPU_PROF=<dir> profiles it; BENCH_SERVER_ENTRY=<compiled main.js> runs a
 // `tsc -p tsconfig.build.json` build instead.
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import type { Deployment } from './backends.js';
+import type { Backend, Deployment } from './backends.js';
+import { GraphQLHttp } from './graphql-http.js';
 
 /** The output a server's error message quotes: its last lines, not a whole run's logs. */
 export const KEEP_OUTPUT_CHARS = 8_000;
@@ -32,4 +33,25 @@ export function startChatServer(deployment: Deployment, options: ChatServerOptio
     inspect: options.inspect ?? false,
     keepOutputChars: KEEP_OUTPUT_CHARS,
   });
+}
+
+export interface ChatServerRun {
+  readonly deployment: Deployment;
+  readonly server: ServerProcess;
+  /** Keep-alive HTTP to the server, with the given number of sockets. */
+  readonly http: GraphQLHttp;
+}
+
+/** Runs `work` against a chat server on a fresh deployment of `backend`; stops it and drops the deployment after. */
+export async function withChatServer<T>(backend: Backend, sockets: number, work: (run: ChatServerRun) => Promise<T>): Promise<T> {
+  const deployment = backend.fresh();
+  const server = await startChatServer(deployment);
+  const http = new GraphQLHttp(server.url, sockets);
+  try {
+    return await work({ deployment, server, http });
+  } finally {
+    http.close();
+    await server.stop();
+    await deployment.cleanup();
+  }
 }

@@ -5,15 +5,16 @@
 // fill is reported as an ingestion figure too; on MongoDB both are written through the adapter
 // (FerretDB cannot take that many sends in time).
 import type { ServerProcess } from '../support/server-process.js';
+import { describeTotals, ratePerSecond, runAlternatingRounds, serverCpuPerRequest, type PhaseTotal } from './alternating-rounds.js';
 import type { Backend, Deployment } from './backends.js';
-import { CREATE_ROOM, CREATE_SESSION, createSenderAndRoom, HISTORY_PAGE, JOIN_ROOM, sendMessageBody, type Sender } from './chat-operations.js';
-import { startChatServer } from './chat-server.js';
+import { createRoom, createSenderAndRoom, HISTORY_PAGE, joinAsNewUser, sendMessageBody, type Sender } from './chat-operations.js';
+import { withChatServer } from './chat-server.js';
 import { GraphQLHttp, succeeded } from './graphql-http.js';
 import { seedOverHttp, type RoomUser } from './history-http-seed.js';
 import { describePlan, planTotals } from './history-plan.js';
 import { seedThroughAdapter } from './history-seed.js';
 import { describeLoadResult } from './ingestion.js';
-import { runLoad, type LoadResult } from './load.js';
+import { runLoad } from './load.js';
 import type { HistorySizes } from './options.js';
 import { CpuMeter } from './proc-stats.js';
 import type { ScenarioResult } from './scenario.js';
@@ -25,16 +26,9 @@ const PAGE_SIZE = 50;
 /** Users of the decorated room besides its author, who react to its messages. */
 const REACTORS = 4;
 
-interface Total {
-  completed: number;
-  failed: number;
-  elapsedMs: number;
-  serverCpuSeconds: number;
-  firstFailure: string | null;
-}
-
 /** A filled room: its top-level messages, by position (1 = the room's first). */
 interface HistoryRoom {
+  readonly key: RoomKey;
   /** What the room's row adds to its name ("" for the plain room). */
   readonly label: string;
   readonly roomId: string;
@@ -47,35 +41,24 @@ interface Filled {
   readonly notes: string[];
 }
 
-/** One page measured: a room's page before a deep or a recent message. */
-interface Position {
-  readonly room: HistoryRoom;
-  readonly deep: boolean;
-  readonly body: string;
-  readonly total: Total;
-}
+type RoomKey = 'plain' | 'decorated';
+type Depth = 'deep' | 'recent';
+/** What one phase of the rounds measures: a room's page before a deep or a recent message. */
+type Kind = `${RoomKey} ${Depth}`;
+/** A room's pages measured over all rounds. */
+type RoomPages = Record<Depth, PhaseTotal>;
 
 export async function runHistory(backend: Backend, sizes: HistorySizes): Promise<ScenarioResult> {
-  const deployment = backend.fresh();
-  const server = await startChatServer(deployment);
-  const http = new GraphQLHttp(server.url, sizes.concurrency);
   const tag = `[${backend.name}]`;
-  try {
+  return withChatServer(backend, sizes.concurrency, async ({ server, http, deployment }) => {
     const sender = await createSenderAndRoom(http);
     const filled = [await fillPlain(server, deployment, sender, sizes, tag), await fillDecorated(http, deployment, sender, sizes, tag)];
 
+    const depths = [['deep', sizes.nearStart], ['recent', sizes.nearEnd]] as const;
     const pageBefore = (room: HistoryRoom, position: number) => ({ roomId: room.roomId, before: messageCursor(room.seqAt(position)) });
-    const positions: Position[] = filled.flatMap(({ room }) =>
-      [sizes.nearStart, sizes.nearEnd].map((position) => ({
-        room,
-        deep: position === sizes.nearStart,
-        body: JSON.stringify({ query: HISTORY_PAGE, variables: pageBefore(room, position) }),
-        total: { completed: 0, failed: 0, elapsedMs: 0, serverCpuSeconds: 0, firstFailure: null },
-      })),
-    );
     // A setup check, not a figure: each position must really return a full page.
     for (const { room } of filled) {
-      for (const position of [sizes.nearStart, sizes.nearEnd]) {
+      for (const [, position] of depths) {
         const page = await http.execute<{ messages: { edges: unknown[] } }>(HISTORY_PAGE, pageBefore(room, position), sender.token);
         if (page.messages.edges.length !== PAGE_SIZE) {
           throw new Error(`the page before message #${position}${room.label} has ${page.messages.edges.length} messages, not ${PAGE_SIZE}`);
@@ -83,50 +66,40 @@ export async function runHistory(backend: Backend, sizes: HistorySizes): Promise
       }
     }
 
-    const request = (body: string) => async () => {
-      const answer = await http.post(body, sender.token);
-      return succeeded(answer) || `${answer.status}: ${answer.body.slice(0, 200)}`;
-    };
-    for (const { body } of positions) {
-      await runLoad({ concurrency: sizes.concurrency, durationMs: sizes.warmupMs / positions.length, request: request(body) });
-    }
-    // Short alternating rounds, so that a change of background load affects every position alike.
-    const cpu = new CpuMeter({ server: server.pid, client: process.pid });
-    for (let round = 0; round < sizes.rounds; round++) {
-      for (const { body, total } of positions) {
-        const phaseCpu = new CpuMeter({ server: server.pid });
-        add(total, await runLoad({ concurrency: sizes.concurrency, durationMs: sizes.phaseMs, request: request(body) }));
-        total.serverCpuSeconds += phaseCpu.used('server');
-      }
-    }
-    const usage = cpu.format();
+    // Every room's deep and recent page alternate in one set of rounds, in this order.
+    const pageBody = (room: HistoryRoom, position: number) => JSON.stringify({ query: HISTORY_PAGE, variables: pageBefore(room, position) });
+    const bodies = new Map<Kind, string>(
+      filled.flatMap(({ room }) => depths.map(([depth, position]) => [`${room.key} ${depth}` as const, pageBody(room, position)] as const)),
+    );
+    const { totals, cpu: usage } = await runAlternatingRounds({
+      kinds: [...bodies.keys()],
+      request: (kind) => async () => {
+        const answer = await http.post(bodies.get(kind)!, sender.token);
+        return succeeded(answer) || `${answer.status}: ${answer.body.slice(0, 200)}`;
+      },
+      concurrency: sizes.concurrency,
+      warmupMs: sizes.warmupMs,
+      phaseMs: sizes.phaseMs,
+      rounds: sizes.rounds,
+      serverPid: server.pid,
+    });
+    const pagesOf = ({ key }: HistoryRoom): RoomPages => ({ deep: totals[`${key} deep`], recent: totals[`${key} recent`] });
     return {
-      rows: [...filled.flatMap((fill) => fill.rows), ...filled.map(({ room }) => pageRow(room, positions, sizes, tag))],
+      rows: [...filled.flatMap((fill) => fill.rows), ...filled.map(({ room }) => pageRow(room, pagesOf(room), sizes, tag))],
       notes: [
         ...filled.flatMap((fill) => fill.notes),
-        ...filled.map(({ room }) => pageNote(room, positions, sizes, tag)),
+        ...filled.map(({ room }) => pageNote(room, pagesOf(room), sizes, tag)),
         `history ${tag}: CPU over all rounds ${usage}`,
       ],
     };
-  } finally {
-    http.close();
-    await server.stop();
-    await deployment.cleanup();
-  }
+  });
 }
 
 const count = (value: number) => value.toLocaleString('en-US');
-const cpuPerPage = (total: Total) => (total.serverCpuSeconds * 1e6) / total.completed;
 
-function totalsOf(room: HistoryRoom, positions: readonly Position[]): { deep: Total; recent: Total } {
-  const of = (deep: boolean) => positions.find((position) => position.room === room && position.deep === deep)!.total;
-  return { deep: of(true), recent: of(false) };
-}
-
-function pageRow(room: HistoryRoom, positions: readonly Position[], sizes: HistorySizes, tag: string): ResultRow {
-  const { deep, recent } = totalsOf(room, positions);
-  const deepRate = perSecond(deep.completed, deep.elapsedMs);
-  const recentRate = perSecond(recent.completed, recent.elapsedMs);
+function pageRow(room: HistoryRoom, pages: RoomPages, sizes: HistorySizes, tag: string): ResultRow {
+  const deepRate = ratePerSecond(pages.deep);
+  const recentRate = ratePerSecond(pages.recent);
   return {
     what: `history last:50 req/s, deep ÷ recent${room.label} ${tag}`,
     size: `${count(sizes.roomSize)}-msg room, before #${count(sizes.nearStart)} vs #${count(sizes.nearEnd)}, c=${sizes.concurrency}`,
@@ -137,21 +110,20 @@ function pageRow(room: HistoryRoom, positions: readonly Position[], sizes: Histo
   };
 }
 
-function pageNote(room: HistoryRoom, positions: readonly Position[], sizes: HistorySizes, tag: string): string {
-  const { deep, recent } = totalsOf(room, positions);
-  const first = deep.firstFailure ?? recent.firstFailure;
+function pageNote(room: HistoryRoom, pages: RoomPages, sizes: HistorySizes, tag: string): string {
+  const deepCpu = serverCpuPerRequest(pages.deep);
+  const recentCpu = serverCpuPerRequest(pages.recent);
   return (
     `history${room.label} ${tag}: value = page before message #${sizes.nearStart} (deep), floor = page before #${sizes.nearEnd} (recent); ` +
-    `${sizes.rounds} rounds of ${sizes.phaseMs / 1000} s per position, alternating with the other room's; ` +
-    `${deep.completed + recent.completed} pages, ${deep.failed + recent.failed} failed${first === null ? '' : ` (first: ${first})`}; ` +
-    `server CPU per page: deep ${formatNumber(cpuPerPage(deep))} µs, recent ${formatNumber(cpuPerPage(recent))} µs ` +
-    `(CPU-normalised ratio ${formatRatio(cpuPerPage(recent), cpuPerPage(deep))})`
+    `${sizes.rounds} rounds of ${sizes.phaseMs / 1000} s per position, alternating with the other room's; ${describeTotals(pages, 'pages')}; ` +
+    `server CPU per page: deep ${formatNumber(deepCpu)} µs, recent ${formatNumber(recentCpu)} µs ` +
+    `(CPU-normalised ratio ${formatRatio(recentCpu, deepCpu)})`
   );
 }
 
 /** Brings the sender's room (which holds its JOINED message, seq 1) to `roomSize` messages. */
 async function fillPlain(server: ServerProcess, deployment: Deployment, sender: Sender, sizes: HistorySizes, tag: string): Promise<Filled> {
-  const room: HistoryRoom = { label: '', roomId: sender.roomId, seqAt: (position) => position };
+  const room: HistoryRoom = { key: 'plain', label: '', roomId: sender.roomId, seqAt: (position) => position };
   const messages = sizes.roomSize - 1;
   if (sizes.fill === 'adapter') {
     const { ms } = await seedThroughAdapter(mongodbUrlOf(deployment), sender.roomId, sender.userId, messages);
@@ -206,14 +178,9 @@ async function fillPlain(server: ServerProcess, deployment: Deployment, sender: 
  * messages that carry the plan's reactions and replies (not a figure).
  */
 async function fillDecorated(http: GraphQLHttp, deployment: Deployment, sender: Sender, sizes: HistorySizes, tag: string): Promise<Filled> {
-  const { createRoom } = await http.execute<{ createRoom: { id: string } }>(CREATE_ROOM, { name: 'bench reactions' }, sender.token);
-  const roomId = createRoom.id;
+  const roomId = await createRoom(http, sender.token, 'bench reactions');
   const users: RoomUser[] = [sender];
-  for (let i = 0; i < REACTORS; i++) {
-    const { createSession } = await http.execute<{ createSession: { token: string; user: { id: string } } }>(CREATE_SESSION);
-    await http.execute(JOIN_ROOM, { roomId }, createSession.token);
-    users.push({ token: createSession.token, userId: createSession.user.id });
-  }
+  for (let i = 0; i < REACTORS; i++) users.push(await joinAsNewUser(http, roomId));
   const joined = await topLevelSeqs(http, roomId, sender.token);
   const messages = sizes.roomSize - joined.length;
   const started = performance.now();
@@ -226,7 +193,7 @@ async function fillDecorated(http: GraphQLHttp, deployment: Deployment, sender: 
   const totals = planTotals(messages, users.length);
   const how = sizes.fill === 'adapter' ? 'through the Mongo adapter from the bench process' : 'over HTTP, 10 mutations a request';
   return {
-    room: { label: ', reactions and replies', roomId, seqAt: (position) => all[position - 1]! },
+    room: { key: 'decorated', label: ', reactions and replies', roomId, seqAt: (position) => all[position - 1]! },
     rows: [],
     notes: [
       `history, reactions and replies ${tag}: ${count(messages)} messages, ${count(totals.replies)} replies and ` +
@@ -246,11 +213,4 @@ async function topLevelSeqs(http: GraphQLHttp, roomId: string, token: string): P
 function mongodbUrlOf(deployment: Deployment): string {
   if (!deployment.mongodbUrl) throw new Error('an adapter fill needs MongoDB');
   return deployment.mongodbUrl;
-}
-
-function add(total: Total, result: LoadResult): void {
-  total.completed += result.completed;
-  total.failed += result.failed;
-  total.elapsedMs += result.elapsedMs;
-  total.firstFailure ??= result.firstFailure;
 }

@@ -3,8 +3,8 @@
 // GraphQL pipeline, no resolver) at the same concurrency. All senders share one room; on
 // MongoDB also spread over one room per sender.
 import type { Backend } from './backends.js';
-import { CREATE_ROOM, createSenderAndRoom, sendMessageBody, TRIVIAL_MUTATION } from './chat-operations.js';
-import { startChatServer } from './chat-server.js';
+import { createRoom, createSenderAndRoom, sendMessageBody, TRIVIAL_MUTATION } from './chat-operations.js';
+import { withChatServer } from './chat-server.js';
 import { GraphQLHttp, succeeded } from './graphql-http.js';
 import { runLoad, type LoadResult } from './load.js';
 import type { Sizes } from './options.js';
@@ -54,10 +54,7 @@ export function describeLoadResult(label: string, figures: RateFigures): string 
 }
 
 export async function runIngestion(backend: Backend, sizes: Sizes['ingestion']): Promise<ScenarioResult> {
-  const deployment = backend.fresh();
-  const server = await startChatServer(deployment);
-  const http = new GraphQLHttp(server.url, sizes.concurrency);
-  try {
+  return withChatServer(backend, sizes.concurrency, async ({ server, http }) => {
     const sender = await createSenderAndRoom(http);
     const options = { ...sizes, serverPid: server.pid };
     const floor = await measureRate(http, JSON.stringify({ query: TRIVIAL_MUTATION, operationName: 'Floor' }), sender.token, options);
@@ -86,7 +83,7 @@ export async function runIngestion(backend: Backend, sizes: Sizes['ingestion']):
       // Senders spread over many rooms: the store's throughput without contention for one room's sequence.
       const rooms = [sender.roomId];
       while (rooms.length < sizes.concurrency) {
-        rooms.push((await http.execute<{ createRoom: { id: string } }>(CREATE_ROOM, { name: 'bench' }, sender.token)).createRoom.id);
+        rooms.push(await createRoom(http, sender.token));
       }
       const bodies = rooms.map((roomId) => sendMessageBody(roomId, text));
       const spread = await measureRate(http, (index) => bodies[index % bodies.length]!, sender.token, options);
@@ -101,9 +98,5 @@ export async function runIngestion(backend: Backend, sizes: Sizes['ingestion']):
       notes.push(describeLoadResult(`ingestion ${tag} sendMessage, ${rooms.length} rooms`, spread));
     }
     return { rows, notes };
-  } finally {
-    http.close();
-    await server.stop();
-    await deployment.cleanup();
-  }
+  });
 }

@@ -1,7 +1,8 @@
 // Benchmark sizes: the full run by default, tiny ones with BENCH_SIZE=small (a smoke run);
-// BENCH_SCENARIOS=fanout,roomevents,ingestion,history,memory picks scenarios (all by default).
+// BENCH_SCENARIOS=fanout,roomevents,ingestion,history,memory,bigroom picks scenarios (all by default);
+// BENCH_BIGROOM_MEMBERS sets the big room's member count at either size.
 
-export const SCENARIOS = ['fanout', 'roomevents', 'ingestion', 'history', 'memory'] as const;
+export const SCENARIOS = ['fanout', 'roomevents', 'ingestion', 'history', 'memory', 'bigroom'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface Sizes {
@@ -29,6 +30,20 @@ export interface Sizes {
     readonly clientProcesses: number;
     readonly settleMs: number;
   };
+  readonly bigroom: BigRoomSizes;
+}
+
+/** sendMessage into a room of `members` members against one of 2, in alternating rounds. */
+export interface BigRoomSizes {
+  readonly members: number;
+  /** Requests in flight while the big room is filled (over HTTP on the embedded backend). */
+  readonly fillConcurrency: number;
+  /** Senders in flight while measured: the ingestion scenario's. */
+  readonly concurrency: number;
+  readonly warmupMs: number;
+  /** Each room is measured this long, `rounds` times, alternating. */
+  readonly phaseMs: number;
+  readonly rounds: number;
 }
 
 export interface HistorySizes {
@@ -73,6 +88,7 @@ const full: Sizes = {
     rounds: 2,
   },
   memory: { warmConnections: 50, connections: 5_000, clientProcesses: 4, settleMs: 5_000 },
+  bigroom: { members: 10_000, fillConcurrency: 64, concurrency: 32, warmupMs: 2_000, phaseMs: 1_000, rounds: 10 },
 };
 
 const small: Sizes = {
@@ -102,12 +118,17 @@ const small: Sizes = {
     rounds: 1,
   },
   memory: { warmConnections: 5, connections: 50, clientProcesses: 2, settleMs: 500 },
+  bigroom: { members: 200, fillConcurrency: 32, concurrency: 8, warmupMs: 200, phaseMs: 250, rounds: 2 },
 };
 
 export function sizesFromEnv(env: Record<string, string | undefined> = process.env): Sizes {
   const name = env.BENCH_SIZE ?? 'full';
   if (name !== 'full' && name !== 'small') throw new Error(`BENCH_SIZE must be "full" or "small", not "${name}"`);
-  return name === 'small' ? small : full;
+  const sizes = name === 'small' ? small : full;
+  const members = env.BENCH_BIGROOM_MEMBERS;
+  if (members === undefined || members === '') return sizes;
+  if (!/^\d+$/.test(members) || Number(members) < 2) throw new Error(`BENCH_BIGROOM_MEMBERS must be a whole number ≥ 2, not "${members}"`);
+  return { ...sizes, bigroom: { ...sizes.bigroom, members: Number(members) } };
 }
 
 export function scenariosFromEnv(env: Record<string, string | undefined> = process.env): ScenarioName[] {

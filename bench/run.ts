@@ -1,6 +1,7 @@
 // `npm run bench`: runs every scenario on every configured backend and prints one table, each
 // figure beside a floor measured in the same run. BENCH_SIZE=small for a smoke run.
 import { backendsFromEnv, type Backend } from './backends.js';
+import { runBigRoom } from './bigroom.js';
 import { MESSAGE_ADDED_FANOUT, ROOM_EVENTS_FANOUT, runFanout } from './fanout.js';
 import { runHistory } from './history.js';
 import { runIngestion } from './ingestion.js';
@@ -27,6 +28,8 @@ function run(name: ScenarioName, backend: Backend, all: Sizes): Promise<Scenario
       return runHistory(backend, backend.external ? all.historyExternal : all.history);
     case 'memory':
       return runMemory(backend, all.memory);
+    case 'bigroom':
+      return runBigRoom(backend, all.bigroom);
   }
 }
 

@@ -12,6 +12,7 @@ function runBench(): Promise<{ code: number | null; stdout: string; stderr: stri
   const env: Record<string, string | undefined> = { ...process.env, BENCH_SIZE: 'small', MONGODB_URL: undefined, REDIS_URL: undefined };
   delete env.BENCH_SCENARIOS;
   delete env.BENCH_CPU_PROF;
+  delete env.BENCH_BIGROOM_MEMBERS;
   return new Promise((resolve, reject) => {
     const child = spawn('npm', ['run', '--silent', 'bench'], {
       cwd: ROOT,
@@ -48,6 +49,8 @@ describe('npm run bench (BENCH_SIZE=small)', () => {
         'history last:50 req/s, deep ÷ recent [memory]',
         'history last:50 req/s, deep ÷ recent, reactions and replies [memory]',
         'memory per idle subscribed conn (RSS) [memory]',
+        'bigroom sendMessage req/s, big ÷ small room [memory]',
+        'bigroom server CPU per send [memory]',
       ]) {
         expect(stdout).toContain(`| ${row}`);
       }
