@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ChatApi, type SessionInfo } from '../support/chat-api.js';
 import { errorCodes } from '../support/http-client.js';
-import { subscribeSse, type SseSubscription } from '../support/sse-client.js';
+import { SseStreams } from '../support/sse-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const UNKNOWN_MESSAGE = 'msg_AAAAAAAAAAAAAAAAAAAAAA';
@@ -19,7 +19,7 @@ let api: ChatApi;
 let author: SessionInfo;
 let other: SessionInfo;
 let roomId: string;
-const open: SseSubscription[] = [];
+const sseStreams = new SseStreams();
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -32,10 +32,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   vi.useRealTimers();
-  for (const subscription of open.splice(0)) {
-    subscription.abort();
-    await subscription.ended;
-  }
+  await sseStreams.abortAll();
 });
 
 afterAll(async () => {
@@ -50,8 +47,7 @@ async function expectCode(code: string, query: string, variables: Record<string,
 }
 
 async function replayFrom(after: string | null, count: number) {
-  const subscription = await subscribeSse(server.url, MESSAGE_ADDED, { roomId, after }, author.token);
-  open.push(subscription);
+  const subscription = await sseStreams.subscribe(server.url, MESSAGE_ADDED, { roomId, after }, author.token);
   const messages = [];
   for (let i = 0; i < count; i++) {
     const payload = await subscription.nextPayload<{ messageAdded: Record<string, unknown> }>();

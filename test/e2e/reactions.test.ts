@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChatApi, type MessageInfo, type SessionInfo } from '../support/chat-api.js';
 import { errorCodes } from '../support/http-client.js';
-import { subscribeSse, type SseSubscription } from '../support/sse-client.js';
+import { SseStreams } from '../support/sse-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { subscribe, WsClients } from '../support/ws-client.js';
 
@@ -30,7 +30,7 @@ let ada: SessionInfo;
 let bob: SessionInfo;
 let roomId: string;
 let message: MessageInfo;
-const sseStreams: SseSubscription[] = [];
+const sseStreams = new SseStreams();
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -48,10 +48,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await sockets.disposeAll();
-  for (const stream of sseStreams.splice(0)) {
-    stream.abort();
-    await stream.ended;
-  }
+  await sseStreams.abortAll();
 });
 
 afterAll(async () => {
@@ -164,8 +161,7 @@ describe('roomEvents', () => {
     expect(live[2]!.message.reactions).toEqual([{ key: '👍', count: 1, reactedByMe: true, users: [{ id: bob.user.id }] }]);
     expect(live[3]!.message.id).toBe(next.id);
 
-    const replay = await subscribeSse(server.url, ROOM_EVENTS, { roomId, after: live[0]!.cursor }, ada.token);
-    sseStreams.push(replay);
+    const replay = await sseStreams.subscribe(server.url, ROOM_EVENTS, { roomId, after: live[0]!.cursor }, ada.token);
     const kinds = [];
     for (let i = 0; i < 3; i++) kinds.push((await replay.nextPayload()).data.roomEvents.kind);
     expect(kinds).toEqual(['REACTIONS_CHANGED', 'REACTIONS_CHANGED', 'MESSAGE_ADDED']);

@@ -4,14 +4,14 @@
 // on resume. (Reactions come later; their kind is covered in test/unit/timeline-event-stream.test.ts.)
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChatApi, type MessageInfo } from '../support/chat-api.js';
-import { subscribeSse, type SseSubscription } from '../support/sse-client.js';
+import { SseStreams } from '../support/sse-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { subscribe, WsClients } from '../support/ws-client.js';
 
 let server: TestServer;
 let api: ChatApi;
 let sockets: WsClients;
-const sseStreams: SseSubscription[] = [];
+const sseStreams = new SseStreams();
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -21,10 +21,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   await sockets.disposeAll();
-  for (const stream of sseStreams.splice(0)) {
-    stream.abort();
-    await stream.ended;
-  }
+  await sseStreams.abortAll();
 });
 
 afterAll(async () => {
@@ -67,8 +64,7 @@ const transports: Record<string, (query: string, variables: Record<string, unkno
     };
   },
   SSE: async (query, variables, token) => {
-    const stream = await subscribeSse(server.url, query, variables, token);
-    sseStreams.push(stream);
+    const stream = await sseStreams.subscribe(server.url, query, variables, token);
     return {
       next: async () => {
         const event = await stream.events.next();

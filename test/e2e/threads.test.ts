@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChatApi, type MessageInfo, type SessionInfo } from '../support/chat-api.js';
 import { errorCodes } from '../support/http-client.js';
-import { subscribeSse, type SseSubscription } from '../support/sse-client.js';
+import { SseStreams } from '../support/sse-client.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { subscribe, WsClients } from '../support/ws-client.js';
 
@@ -25,7 +25,7 @@ let ada: SessionInfo;
 let bob: SessionInfo;
 let roomId: string;
 let parent: MessageInfo;
-const sseStreams: SseSubscription[] = [];
+const sseStreams = new SseStreams();
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -43,10 +43,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await sockets.disposeAll();
-  for (const stream of sseStreams.splice(0)) {
-    stream.abort();
-    await stream.ended;
-  }
+  await sseStreams.abortAll();
 });
 
 afterAll(async () => {
@@ -132,10 +129,9 @@ describe('live', () => {
     const events = subscribe(sockets.open({ token: bob.token }).client, `subscription ($roomId: ID!, $after: String) {
       roomEvents(roomId: $roomId, after: $after) { kind message { id parentId } }
     }`, { roomId, after: parent.cursor }).events;
-    const added = await subscribeSse(server.url, `subscription ($roomId: ID!, $after: String) {
+    const added = await sseStreams.subscribe(server.url, `subscription ($roomId: ID!, $after: String) {
       messageAdded(roomId: $roomId, after: $after) { id parentId }
     }`, { roomId, after: parent.cursor }, ada.token);
-    sseStreams.push(added);
     const child = await reply(bob.token, 'live reply');
     const next = await api.send(ada.token, roomId, 'top level again');
     const seen = [];
