@@ -3,6 +3,7 @@
 // runs in a transaction; see the README for what a crash in between leaves.
 import { Forbidden, InvalidInput } from '../errors.js';
 import { checkText, type InputLimits } from '../limits.js';
+import { SharedAttempts } from '../shared-attempts.js';
 import type { Message, MessageId, User } from '../model.js';
 import type { RoomAccess } from '../room-access.js';
 import type { CoreDeps } from './deps.js';
@@ -18,7 +19,7 @@ export const defaultEditRules: EditRules = { editWindowMs: 86_400 * 1000 };
 
 export class MessageEdits {
   /** Deletes under way in this process, by message. */
-  private readonly deletesInFlight = new Map<MessageId, Promise<Message>>();
+  private readonly deletesInFlight = new SharedAttempts<MessageId, Message>();
 
   constructor(
     private readonly deps: Pick<CoreDeps, 'clock'>,
@@ -54,11 +55,6 @@ export class MessageEdits {
     // Deletes of one message under way in this process share one: a double click is one
     // MESSAGE_DELETED, not two. (Two instances racing can still both record one; both fold to
     // the same tombstone, with the first delete's time.)
-    let deletion = this.deletesInFlight.get(message.id);
-    if (!deletion) {
-      deletion = this.writer.postChange(message, { kind: 'MESSAGE_DELETED' }).finally(() => this.deletesInFlight.delete(message.id));
-      this.deletesInFlight.set(message.id, deletion);
-    }
-    return deletion;
+    return this.deletesInFlight.run(message.id, () => this.writer.postChange(message, { kind: 'MESSAGE_DELETED' }));
   }
 }

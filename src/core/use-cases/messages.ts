@@ -6,6 +6,7 @@ import { requireKeptAfter } from '../history-horizon.js';
 import { checkClientMessageId, checkText, type InputLimits } from '../limits.js';
 import type { Message, MessageId, Room, RoomId, User, UserId } from '../model.js';
 import { ObjectMemo } from '../object-memo.js';
+import { SharedAttempts } from '../shared-attempts.js';
 import { messageRange, type MessageRange, type Page, type PageArgs } from '../paging.js';
 import type { RoomAccess } from '../room-access.js';
 import type { CoreDeps } from './deps.js';
@@ -23,7 +24,7 @@ export interface SendInput {
 
 export class Messages {
   /** Sends with a clientMessageId under way in this process, by their client-message key. */
-  private readonly sendsInFlight = new Map<string, Promise<Message>>();
+  private readonly sendsInFlight = new SharedAttempts<string, Message>();
   private readonly parents = new ObjectMemo<Message, Message | null>();
 
   constructor(
@@ -49,12 +50,9 @@ export class Messages {
     if (clientMessageId === null) return this.writer.post(room.id, content);
     // Concurrent retries of one send share a single attempt: racing them through the unique
     // key would burn a sequence number per loser, and every hole stalls live streams.
-    const key = clientMessageKey(user.id, clientMessageId);
-    let attempt = this.sendsInFlight.get(key);
-    if (!attempt) {
-      attempt = this.sendOnce(room, { ...content, clientMessageId }).finally(() => this.sendsInFlight.delete(key));
-      this.sendsInFlight.set(key, attempt);
-    }
+    const attempt = this.sendsInFlight.run(clientMessageKey(user.id, clientMessageId), () =>
+      this.sendOnce(room, { ...content, clientMessageId }),
+    );
     return sameRoom(await attempt, room);
   }
 
