@@ -9,7 +9,7 @@ import { describeTotals, ratePerSecond, runAlternatingRounds, serverCpuPerReques
 import type { Backend, Deployment } from './backends.js';
 import { createRoom, createSenderAndRoom, joinAsNewUser, ROOM_MEMBERS, sendMessageBody } from './chat-operations.js';
 import { withChatServer } from './chat-server.js';
-import { GraphQLHttp, succeeded } from './graphql-http.js';
+import { GraphQLHttp, outcomeOf } from './graphql-http.js';
 import { runLoad } from './load.js';
 import { seedMembersThroughAdapter } from './members-seed.js';
 import type { BigRoomSizes } from './options.js';
@@ -41,7 +41,7 @@ export async function runBigRoom(backend: Backend, sizes: BigRoomSizes): Promise
       kinds: ['big', 'small'],
       request: (name) => async () => {
         const answer = await http.post(bodies[name], sender.token);
-        return succeeded(answer) || `${answer.status}: ${answer.body.slice(0, 200)}`;
+        return outcomeOf(answer);
       },
       concurrency: sizes.concurrency,
       warmupMs: sizes.warmupMs,
@@ -110,7 +110,7 @@ async function fill(url: string, deployment: Deployment, rooms: Rooms, token: st
       count: sends,
       request: async () => {
         const answer = await http.post(body, token);
-        return succeeded(answer) || `${answer.status}: ${answer.body.slice(0, 200)}`;
+        return outcomeOf(answer);
       },
     });
     if (sent.failed > 0) throw new Error(`${sent.failed} sends into the small room failed (first: ${sent.firstFailure})`);

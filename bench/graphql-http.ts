@@ -64,3 +64,8 @@ export class GraphQLHttp {
 export function succeeded(answer: HttpAnswer): boolean {
   return answer.status === 200 && !answer.body.includes('"errors"');
 }
+
+/** A measured request's outcome: true on success, else its status and the start of its body. */
+export function outcomeOf(answer: HttpAnswer): true | string {
+  return succeeded(answer) || `${answer.status}: ${answer.body.slice(0, 200)}`;
+}

@@ -9,7 +9,7 @@ import { describeTotals, ratePerSecond, runAlternatingRounds, serverCpuPerReques
 import type { Backend, Deployment } from './backends.js';
 import { createRoom, createSenderAndRoom, HISTORY_PAGE, joinAsNewUser, sendMessageBody, type Sender } from './chat-operations.js';
 import { withChatServer } from './chat-server.js';
-import { GraphQLHttp, succeeded } from './graphql-http.js';
+import { GraphQLHttp, outcomeOf } from './graphql-http.js';
 import { seedOverHttp, type RoomUser } from './history-http-seed.js';
 import { describePlan, planTotals } from './history-plan.js';
 import { seedThroughAdapter } from './history-seed.js';
@@ -75,7 +75,7 @@ export async function runHistory(backend: Backend, sizes: HistorySizes): Promise
       kinds: [...bodies.keys()],
       request: (kind) => async () => {
         const answer = await http.post(bodies.get(kind)!, sender.token);
-        return succeeded(answer) || `${answer.status}: ${answer.body.slice(0, 200)}`;
+        return outcomeOf(answer);
       },
       concurrency: sizes.concurrency,
       warmupMs: sizes.warmupMs,
@@ -144,7 +144,7 @@ async function fillPlain(server: ServerProcess, deployment: Deployment, sender: 
       count: messages,
       request: async (index) => {
         const answer = await http.post(sendMessageBody(sender.roomId, `history message ${index}`), sender.token);
-        return succeeded(answer) || `${answer.status}: ${answer.body.slice(0, 200)}`;
+        return outcomeOf(answer);
       },
     });
     if (load.failed > 0) throw new Error(`the fill failed ${load.failed} times (first: ${load.firstFailure})`);

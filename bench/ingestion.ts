@@ -5,7 +5,7 @@
 import type { Backend } from './backends.js';
 import { createRoom, createSenderAndRoom, sendMessageBody, TRIVIAL_MUTATION } from './chat-operations.js';
 import { withChatServer } from './chat-server.js';
-import { GraphQLHttp, succeeded } from './graphql-http.js';
+import { GraphQLHttp, outcomeOf } from './graphql-http.js';
 import { runLoad, type LoadResult } from './load.js';
 import type { Sizes } from './options.js';
 import { CpuMeter } from './proc-stats.js';
@@ -31,7 +31,7 @@ export async function measureRate(
   const bodyOf = typeof body === 'string' ? () => body : body;
   const request = async (index: number) => {
     const answer = await http.post(bodyOf(index), token);
-    return succeeded(answer) || `${answer.status}: ${answer.body.slice(0, 200)}`;
+    return outcomeOf(answer);
   };
   await runLoad({ concurrency: options.concurrency, durationMs: options.warmupMs, request });
   const cpu = new CpuMeter({ server: options.serverPid, client: process.pid });
